@@ -1,0 +1,228 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { HarnessError, InputError } from './errors.js';
+import { exitCodeFor } from './model.js';
+import { SCENARIOS_DIR, displayPath } from './paths.js';
+import { createReporters } from './reporters/index.js';
+import { plan, parseShard } from './runner/plan.js';
+import { runSuite } from './runner/run-suite.js';
+import { loadScenarios } from './scenario/load.js';
+import { ALL_IDPS, type IdpId } from './scenario/types.js';
+
+const positiveInt = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`${name} must be a positive whole number`);
+  return n;
+};
+
+function parseIdps(v: string): IdpId[] {
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = list.filter((x) => !(ALL_IDPS as readonly string[]).includes(x));
+  if (bad.length || list.length === 0)
+    throw new InvalidArgumentError(`unknown IdP ${bad.join(', ')} (known: ${ALL_IDPS.join(', ')})`);
+  return list as IdpId[];
+}
+
+function parseDuration(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
+  if (!m) throw new InvalidArgumentError('timeout takes a number with an optional unit: 500ms, 30s, 2m');
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function regex(v: string): RegExp {
+  try {
+    return new RegExp(v);
+  } catch (e) {
+    throw new InvalidArgumentError(`not a regular expression: ${(e as Error).message}`);
+  }
+}
+
+export function buildProgram(
+  io: { out: (s: string) => void; err: (s: string) => void },
+  setExit: (code: number) => void,
+): Command {
+  const program = new Command('idp-harness')
+    .description(
+      'Test SSO and user provisioning against mock Okta, OneLogin, Entra ID and Google Workspace IdPs.',
+    )
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('run scenarios (default: the bundled scenarios/) against the embedded reference SP')
+    .argument('[paths...]', 'scenario files or directories')
+    .option('--idp <list>', 'IdP profiles, comma-separated', parseIdps, [...ALL_IDPS])
+    .addOption(
+      new Option('--driver <driver>', 'how logins are driven').choices(['http', 'browser']).default('http'),
+    )
+    .option('--reporter <name[=path]>', 'list|json|junit, repeatable', collect, [])
+    .option('--workers <n>', 'case runs in parallel', positiveInt('--workers'), 1)
+    .option('--shard <i/n>', 'run only shard i of n')
+    .option('--grep <regex>', 'only cases whose ID or title matches', regex)
+    .option('--grep-invert <regex>', 'leave out cases whose ID or title matches', regex)
+    .option('--timeout <duration>', 'timeout of each step', parseDuration, 30_000)
+    .option('--seed <n>', 'seed for anything random in the run')
+    .option('--reports-dir <dir>', 'where screenshots and default report files go', 'reports')
+    .action(async (paths: string[], o) => {
+      const scenarios = loadScenarios(paths.length ? paths : [SCENARIOS_DIR]);
+      const runs = plan(scenarios, {
+        idps: o.idp,
+        driver: o.driver,
+        grep: o.grep,
+        grepInvert: o.grepInvert,
+        ...(o.shard ? { shard: parseShard(o.shard) } : {}),
+      });
+      const reporters = createReporters(
+        o.reporter.length ? o.reporter : ['list', `json=${o.reportsDir}/report.json`],
+      );
+      const report = await runSuite(runs, {
+        driver: o.driver,
+        workers: o.workers,
+        stepTimeoutMs: o.timeout,
+        reportsDir: o.reportsDir,
+        reporters,
+        ...(o.shard ? { shard: parseShard(o.shard) } : {}),
+      });
+      setExit(exitCodeFor(report.summary));
+    });
+
+  program
+    .command('validate')
+    .description('check scenario files against scenarios/scenario.schema.json')
+    .argument('[paths...]', 'scenario files or directories')
+    .action((paths: string[]) => {
+      const loaded = loadScenarios(paths.length ? paths : [SCENARIOS_DIR]);
+      for (const l of loaded) io.out(`ok  ${l.file}  ${l.scenario.case}\n`);
+      io.out(`${loaded.length} scenario files are valid\n`);
+    });
+
+  program
+    .command('list')
+    .description('list cases × IdP profiles, with what does not apply and why')
+    .argument('[paths...]', 'scenario files or directories')
+    .option('--idp <list>', 'IdP profiles, comma-separated', parseIdps, [...ALL_IDPS])
+    .addOption(
+      new Option('--driver <driver>', 'driver to plan for').choices(['http', 'browser']).default('http'),
+    )
+    .option('--grep <regex>', 'only cases whose ID or title matches', regex)
+    .action((paths: string[], o) => {
+      const runs = plan(loadScenarios(paths.length ? paths : [SCENARIOS_DIR]), {
+        idps: o.idp,
+        driver: o.driver,
+        grep: o.grep,
+      });
+      let last = '';
+      for (const r of runs) {
+        const c = r.loaded.scenario.case;
+        if (c !== last) io.out(`${c}  ${r.loaded.scenario.title}  (${displayPath(r.loaded.file)})\n`);
+        last = c;
+        io.out(`    ${r.idp.padEnd(9)} ${r.verdict ? `${r.verdict.status}: ${r.verdict.reason}` : 'runs'}\n`);
+      }
+      io.out(
+        `${new Set(runs.map((r) => r.loaded.scenario.case)).size} cases, ${runs.length} case runs, ${runs.filter((r) => !r.verdict).length} runnable\n`,
+      );
+    });
+
+  program
+    .command('sp')
+    .description('start the reference SP alone')
+    .option('--port <n>', 'port (0 picks a free one)', '0')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--data <dir>', 'directory of the SQLite file (default: a fresh temporary directory)')
+    .option('--admin-token <token>', 'admin API token (default: $SP_ADMIN_TOKEN, else generated)')
+    .option('--public-url <url>', 'URL others reach the SP at, if not http://host:port')
+    .action(async (o) => {
+      const { startSp } = await import('../../sp-under-test/src/index.js');
+      const fromEnv = process.env.SP_ADMIN_TOKEN;
+      const sp = await startSp({
+        port: Number(o.port),
+        host: o.host,
+        dataDir: o.data,
+        adminToken: o.adminToken ?? (fromEnv || undefined),
+        publicUrl: o.publicUrl,
+      });
+      io.out(`sp-under-test listening on ${sp.url}\n`);
+      if (!o.adminToken && !fromEnv) io.out(`admin token: ${sp.adminToken}\n`);
+      io.out(`data: ${sp.dbFile}\n`);
+      await untilSignal();
+      await sp.close();
+    });
+
+  program
+    .command('idp')
+    .description('start the mock IdP alone, with tenants from setup files')
+    .option('--setup <file>', 'tenant setup file, repeatable', collect, [])
+    .option('--port <n>', 'port (0 picks a free one)', '0')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--admin-token <token>', 'admin API token (default: $IDP_ADMIN_TOKEN, else generated)')
+    .action(async (o) => {
+      const { startIdp, loadSetupFile } = await import('../../mock-idp/src/index.js');
+      const setups = (o.setup as string[]).map((f) => loadSetupFile(f));
+      const fromEnv = process.env.IDP_ADMIN_TOKEN;
+      const idp = await startIdp({
+        port: Number(o.port),
+        host: o.host,
+        adminToken: o.adminToken ?? (fromEnv || undefined),
+        setups,
+      });
+      io.out(`mock-idp listening on ${idp.url}\n`);
+      if (!o.adminToken && !fromEnv) io.out(`admin token: ${idp.adminToken}\n`);
+      for (const t of idp.tenants.values()) {
+        io.out(
+          `tenant ${t.name} (${t.profile.displayName}): metadata ${idp.url}/${t.name}/metadata, sso ${t.ssoUrl}, entity ID ${t.entityId}\n`,
+        );
+      }
+      await untilSignal();
+      await idp.close();
+    });
+
+  return program;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
+
+/** Runs the CLI and returns its exit code: 0 all met, 1 the target failed a check, 2 the harness or input at fault. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const io = {
+    out: (s: string) => void process.stdout.write(s),
+    err: (s: string) => void process.stderr.write(s),
+  };
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof InputError) {
+      io.err(
+        `idp-harness: ${e.code}: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in scenario files\n`,
+      );
+      for (const p of e.problems) io.err(`  ${p.file}:${p.line}:${p.column}  ${p.path}: ${p.message}\n`);
+      return 2;
+    }
+    if (e instanceof HarnessError) {
+      io.err(`idp-harness: ${e.code}: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`idp-harness: ERR_INTERNAL: ${(e as Error)?.stack ?? String(e)}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,39 @@
+import type { HttpExchange } from '../model.js';
+import type { DriverId } from '../scenario/types.js';
+
+export interface PageState {
+  url: string;
+  status: number;
+  html: string;
+  /** Visible text, whitespace collapsed. */
+  text: string;
+}
+
+export interface CapturedTraffic {
+  http: HttpExchange[];
+  /** Decoded SAML Responses, in order, exactly as they went over the wire. */
+  samlResponses: string[];
+  samlRequests: string[];
+}
+
+/** Drives a user agent through SSO: the HTTP driver or a real Chromium. */
+export interface Driver {
+  readonly id: DriverId;
+  /** Opens a URL and follows redirects and self-submitting forms until a page needs a person. */
+  goto(url: string): Promise<PageState>;
+  /** Fills the IdP's login page (user picker and password) and submits it, then follows on. */
+  submitLogin(login: string, password: string): Promise<PageState>;
+  current(): PageState | undefined;
+  clearCookies(): Promise<void>;
+  /** Hands over the traffic seen since the last call. */
+  drainTraffic(): CapturedTraffic;
+  /** Saves a screenshot when the driver can; returns its path. */
+  screenshot(file: string): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+export interface DriverFactory {
+  readonly id: DriverId;
+  create(stepTimeoutMs: number): Promise<Driver>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSetupFile, startIdp, type RunningIdp, type TenantSetup } from '../../../mock-idp/src/index.js';
+import { HarnessError } from '../errors.js';
+import { FIXTURES_DIR, PROJECT_ROOT } from '../paths.js';
+import type { IdpId, ScenarioUser } from '../scenario/types.js';
+import { expectOk } from './clients.js';
+
+export interface TenantInfo {
+  tenant: string;
+  entityId: string;
+  ssoUrl: string;
+  metadataUrl: string;
+  initUrl: string;
+}
+
+/** The mock IdP, driven over its admin API. One process serves every run, each in its own tenant. */
+export class MockIdp {
+  private constructor(private readonly idp: RunningIdp) {}
+
+  static async start(): Promise<MockIdp> {
+    return new MockIdp(await startIdp());
+  }
+
+  get url(): string {
+    return this.idp.url;
+  }
+
+  /** Loads a tenant setup file and adapts it for one run: its tenant name, the target's ACS and audience, extra users. */
+  setupFor(
+    idp: IdpId,
+    setupPath: string | undefined,
+    run: { tenant: string; acsUrl: string; audience: string; users?: ScenarioUser[] },
+  ): TenantSetup {
+    const file = setupPath ? join(PROJECT_ROOT, setupPath) : join(FIXTURES_DIR, 'setups', `${idp}.yaml`);
+    let setup: TenantSetup;
+    try {
+      setup = loadSetupFile(file);
+    } catch (e) {
+      throw new HarnessError('ERR_SCENARIO_REFERENCE', `tenant setup ${file}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    const users = [...setup.users];
+    for (const u of run.users ?? []) {
+      const i = users.findIndex((x) => x.login.toLowerCase() === u.login.toLowerCase());
+      const merged = { password: 'Harness-Test-1!', ...(i >= 0 ? users[i] : {}), ...u };
+      if (i >= 0) users[i] = merged;
+      else users.push(merged);
+    }
+    return {
+      ...setup,
+      tenant: run.tenant,
+      app: { ...setup.app, ssoUrl: run.acsUrl, audience: run.audience },
+      users,
+    };
+  }
+
+  async putTenant(setup: TenantSetup): Promise<TenantInfo> {
+    return expectOk<TenantInfo>(
+      'mock IdP admin API',
+      'PUT',
+      `${this.idp.url}/api/admin/tenants/${setup.tenant}`,
+      this.idp.adminToken,
+      setup,
+    );
+  }
+
+  async removeTenant(tenant: string): Promise<void> {
+    await fetch(`${this.idp.url}/api/admin/tenants/${tenant}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${this.idp.adminToken}` },
+    }).catch(() => undefined);
+  }
+
+  async metadata(info: TenantInfo): Promise<string> {
+    const res = await fetch(info.metadataUrl);
+    if (!res.ok) throw new HarnessError('ERR_IDP', `metadata ${info.metadataUrl} answered ${res.status}`);
+    return res.text();
+  }
+
+  close(): Promise<void> {
+    return this.idp.close();
+  }
+}
+
+export const readText = (p: string) => readFileSync(p, 'utf8');

@@ -1,0 +1,84 @@
+/** The result model (design §3). The JSON report is this object; every reporter renders it. */
+export type Status = 'passed' | 'failed' | 'skipped' | 'error' | 'not-applicable';
+
+export interface HttpExchange {
+  method: string;
+  url: string;
+  status: number;
+  location?: string;
+}
+
+export interface Evidence {
+  http: HttpExchange[];
+  /** The decoded SAML Response delivered in this step, byte for byte as it went over the wire. */
+  saml?: string;
+  /** Decoded SAML requests (AuthnRequest, LogoutRequest) seen in this step. */
+  samlRequests?: string[];
+  scim: unknown[];
+  mail: unknown[];
+  screenshot?: string;
+  /** What a check looked at: the observer API answers, page excerpts. */
+  observed?: unknown;
+}
+
+export interface StepResult {
+  name: string;
+  status: Status;
+  durationMs: number;
+  evidence: Evidence;
+  message?: string;
+  /** Stable error code when the status is `error`. */
+  code?: string;
+}
+
+export interface CaseResult {
+  case: string;
+  title?: string;
+  scenario: string;
+  idp: string;
+  driver: string;
+  variant: Record<string, string>;
+  status: Status;
+  durationMs: number;
+  requirements: string[];
+  steps: StepResult[];
+  message?: string;
+}
+
+export interface Summary {
+  passed: number;
+  failed: number;
+  skipped: number;
+  errors: number;
+  notApplicable: number;
+}
+
+export interface Report {
+  version: 1;
+  startedAt: string;
+  durationMs: number;
+  summary: Summary;
+  results: CaseResult[];
+  shard?: { current: number; total: number };
+}
+
+export function summarize(results: readonly CaseResult[]): Summary {
+  const s: Summary = { passed: 0, failed: 0, skipped: 0, errors: 0, notApplicable: 0 };
+  for (const r of results) {
+    if (r.status === 'passed') s.passed++;
+    else if (r.status === 'failed') s.failed++;
+    else if (r.status === 'skipped') s.skipped++;
+    else if (r.status === 'error') s.errors++;
+    else s.notApplicable++;
+  }
+  return s;
+}
+
+/** Exit code contract: 0 all met, 1 the target failed a check, 2 the harness or input was at fault. */
+export function exitCodeFor(summary: Summary): 0 | 1 | 2 {
+  if (summary.errors > 0) return 2;
+  if (summary.failed > 0) return 1;
+  return 0;
+}
+
+export const emptyEvidence = (): Evidence => ({ http: [], scim: [], mail: [] });

@@ -1,0 +1,40 @@
+import type { CaseResult, Report, Status } from '../model.js';
+import type { Reporter } from './reporter.js';
+
+const MARK: Record<Status, string> = {
+  passed: '✓',
+  failed: '✗',
+  error: '!',
+  skipped: '-',
+  'not-applicable': '○',
+};
+
+/** One line per result, details of what went wrong, and the totals. */
+export class ListReporter implements Reporter {
+  constructor(private readonly out: (line: string) => void = (l) => process.stdout.write(l + '\n')) {}
+
+  onBegin(info: { total: number; driver: string; target: string }): void {
+    this.out(`Running ${info.total} case runs with the ${info.driver} driver against the ${info.target}`);
+  }
+
+  onResult(r: CaseResult): void {
+    const label = `${MARK[r.status]} ${r.case} [${r.idp}/${r.driver}]`;
+    this.out(
+      `  ${label} ${r.status === 'not-applicable' ? `not applicable: ${r.message ?? ''}` : `(${r.durationMs} ms)`}`,
+    );
+    if (r.status === 'failed' || r.status === 'error') {
+      for (const s of r.steps.filter((x) => x.status === 'failed' || x.status === 'error')) {
+        this.out(`      ${s.status === 'error' ? 'error' : 'failed'} at "${s.name}": ${s.message ?? ''}`);
+      }
+      this.out(`      scenario: ${r.scenario}`);
+    }
+  }
+
+  onEnd(report: Report): void {
+    const s = report.summary;
+    this.out('');
+    this.out(
+      `${s.passed} passed, ${s.failed} failed, ${s.errors} errors, ${s.notApplicable} not applicable, ${s.skipped} skipped (${(report.durationMs / 1000).toFixed(1)} s)`,
+    );
+  }
+}

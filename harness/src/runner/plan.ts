@@ -1,0 +1,74 @@
+import { availableProfiles } from '../../../mock-idp/src/index.js';
+import { HarnessError } from '../errors.js';
+import { ALL_IDPS, type DriverId, type IdpId, type LoadedScenario } from '../scenario/types.js';
+
+/** One cell of the matrix: a case against one IdP profile with one driver. */
+export interface PlannedRun {
+  key: string;
+  loaded: LoadedScenario;
+  idp: IdpId;
+  driver: DriverId;
+  variant: Record<string, string>;
+  /** Set when the run is decided without running: not applicable or skipped, with why. */
+  verdict?: { status: 'not-applicable' | 'skipped'; reason: string };
+}
+
+export interface PlanOptions {
+  idps: readonly IdpId[];
+  driver: DriverId;
+  grep?: RegExp;
+  grepInvert?: RegExp;
+  shard?: { current: number; total: number };
+}
+
+export function parseShard(value: string): { current: number; total: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const current = Number(m?.[1]);
+  const total = Number(m?.[2]);
+  if (!m || total < 1 || current < 1 || current > total) {
+    throw new HarnessError('ERR_BAD_OPTION', `--shard takes i/n with 1 ≤ i ≤ n, got "${value}"`);
+  }
+  return { current, total };
+}
+
+/**
+ * Expands scenarios over IdP profiles in a fixed order (scenario file, then okta, onelogin,
+ * entra, google), filters by --grep, and keeps this shard's share. Sharding deals the
+ * expanded list round-robin, so every run lands in exactly one shard whatever the split.
+ */
+export function plan(scenarios: readonly LoadedScenario[], opts: PlanOptions): PlannedRun[] {
+  const available = new Set<string>(availableProfiles());
+  const runs: PlannedRun[] = [];
+  for (const loaded of scenarios) {
+    const s = loaded.scenario;
+    const wanted = s.idps ?? ALL_IDPS;
+    for (const idp of ALL_IDPS) {
+      if (!opts.idps.includes(idp) || !wanted.includes(idp)) continue;
+      const run: PlannedRun = {
+        key: `${s.case}|${idp}|${opts.driver}`,
+        loaded,
+        idp,
+        driver: opts.driver,
+        variant: {},
+      };
+      const na = s.notApplicable?.[idp];
+      if (na) run.verdict = { status: 'not-applicable', reason: na };
+      else if (!available.has(idp))
+        run.verdict = { status: 'not-applicable', reason: `mock-idp has no ${idp} profile` };
+      else if (s.drivers && !s.drivers.includes(opts.driver)) {
+        run.verdict = {
+          status: 'not-applicable',
+          reason: `the case does not run with the ${opts.driver} driver`,
+        };
+      }
+      runs.push(run);
+    }
+  }
+  const matched = runs.filter((r) => {
+    const hay = `${r.loaded.scenario.case} ${r.loaded.scenario.title} [${r.idp}]`;
+    return (!opts.grep || opts.grep.test(hay)) && (!opts.grepInvert || !opts.grepInvert.test(hay));
+  });
+  if (!opts.shard) return matched;
+  const { current, total } = opts.shard;
+  return matched.filter((_, i) => i % total === current - 1);
+}

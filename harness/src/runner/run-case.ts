@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { DriverFactory } from '../drivers/driver.js';
+import type { MockIdp } from '../env/idp.js';
+import type { RunTarget, Target } from '../env/target.js';
+import { CheckFailed, HarnessError } from '../errors.js';
+import { emptyEvidence, type CaseResult, type Status, type StepResult } from '../model.js';
+import type { RunContext } from '../steps/context.js';
+import { NotApplicable, checkExpectations } from '../steps/expect.js';
+import { login } from '../steps/login.js';
+import type { Step } from '../scenario/types.js';
+import type { PlannedRun } from './plan.js';
+
+export interface CaseRunOptions {
+  idp: MockIdp;
+  target: Target;
+  drivers: DriverFactory;
+  stepTimeoutMs: number;
+  reportsDir: string;
+}
+
+function stepName(step: Step, i: number): string {
+  if (step.name) return step.name;
+  if (step.login) return `${step.login.user} signs in (${step.login.flow ?? 'sp-initiated'})`;
+  if (step.visit) return `visit ${step.visit.path}`;
+  return `expect ${Object.keys(step.expect ?? {}).join(', ')} (step ${i + 1})`;
+}
+
+async function withTimeout<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new HarnessError('ERR_STEP_TIMEOUT', `${what} did not finish within ${ms} ms`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function errorCode(e: unknown): string {
+  return e instanceof HarnessError ? e.code : 'ERR_INTERNAL';
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof HarnessError) return `${e.code}: ${e.message}`;
+  return `ERR_INTERNAL: ${(e as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? String(e)}`;
+}
+
+/** Runs one planned cell: prepares an isolated SP and IdP tenant, drives every step, grades every check. */
+export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<CaseResult> {
+  const s = run.loaded.scenario;
+  const started = Date.now();
+  const base: Omit<CaseResult, 'status' | 'durationMs' | 'steps'> = {
+    case: s.case,
+    title: s.title,
+    scenario: run.loaded.file,
+    idp: run.idp,
+    driver: run.driver,
+    variant: run.variant,
+    requirements: s.requirements,
+  };
+  if (run.verdict)
+    return { ...base, status: run.verdict.status, durationMs: 0, steps: [], message: run.verdict.reason };
+
+  const runId = randomBytes(4).toString('hex');
+  const steps: StepResult[] = [];
+  let target: RunTarget | undefined;
+  let tenantName: string | undefined;
+  let driver: Awaited<ReturnType<DriverFactory['create']>> | undefined;
+  let status: Status = 'passed';
+  let message: string | undefined;
+  try {
+    const given = s.given ?? {};
+    const setupStarted = Date.now();
+    try {
+      target = await withTimeout(
+        opts.stepTimeoutMs,
+        'preparing the target',
+        opts.target.prepareRun({
+          runId,
+          environments: given.workspace?.environments,
+          customRoles: given.workspace?.customRoles,
+        }),
+      );
+      tenantName = `${run.idp}-${runId}`;
+      const setup = opts.idp.setupFor(run.idp, given.idp?.setups?.[run.idp], {
+        tenant: tenantName,
+        acsUrl: target.acsUrl,
+        audience: target.spEntityId,
+        users: given.idp?.users,
+      });
+      const tenant = await opts.idp.putTenant(setup);
+      await target.configureSaml(await opts.idp.metadata(tenant), given.workspace?.saml ?? {});
+      driver = await opts.drivers.create(opts.stepTimeoutMs);
+      const ctx: RunContext = {
+        runId,
+        idp: run.idp,
+        driver,
+        target,
+        tenant,
+        setup,
+        screenshotDir: join(opts.reportsDir, 'screenshots'),
+        observed: {},
+      };
+      steps.push({
+        name: 'set up the workspace and the IdP tenant',
+        status: 'passed',
+        durationMs: Date.now() - setupStarted,
+        evidence: emptyEvidence(),
+      });
+
+      for (const [i, step] of s.steps.entries()) {
+        const name = stepName(step, i);
+        if (status !== 'passed' && status !== 'not-applicable') {
+          steps.push({
+            name,
+            status: 'skipped',
+            durationMs: 0,
+            evidence: emptyEvidence(),
+            message: 'an earlier step did not pass',
+          });
+          continue;
+        }
+        const t0 = Date.now();
+        ctx.observed = {};
+        let stepStatus: Status = 'passed';
+        let stepMessage: string | undefined;
+        let code: string | undefined;
+        try {
+          await withTimeout(
+            opts.stepTimeoutMs,
+            `step "${name}"`,
+            (async () => {
+              if (step.login) await login(ctx, step.login);
+              if (step.visit)
+                await ctx.driver.goto(
+                  ctx.target.baseUrl + step.visit.path.replaceAll('{workspace}', ctx.target.workspace),
+                );
+              if (step.expect) await checkExpectations(ctx, step.expect);
+            })(),
+          );
+        } catch (e) {
+          if (e instanceof CheckFailed) {
+            stepStatus = 'failed';
+            stepMessage =
+              e.message +
+              (e.expected !== undefined
+                ? ` (expected ${JSON.stringify(e.expected)}, got ${JSON.stringify(e.actual)})`
+                : '');
+          } else if (e instanceof NotApplicable) {
+            stepStatus = 'not-applicable';
+            stepMessage = e.message;
+          } else {
+            stepStatus = 'error';
+            stepMessage = describeError(e);
+            code = errorCode(e);
+          }
+        }
+        const traffic = driver.drainTraffic();
+        const evidence = emptyEvidence();
+        evidence.http = traffic.http;
+        const lastResponse = traffic.samlResponses.at(-1);
+        if (lastResponse !== undefined) evidence.saml = lastResponse;
+        if (traffic.samlRequests.length) evidence.samlRequests = traffic.samlRequests;
+        if (Object.keys(ctx.observed).length) evidence.observed = ctx.observed;
+        if (step.login || stepStatus === 'failed') {
+          const shot = await driver
+            .screenshot(
+              join(ctx.screenshotDir, `${s.case}.${run.idp}.${run.driver}.${runId}.step${i + 1}.png`),
+            )
+            .catch(() => undefined);
+          if (shot) evidence.screenshot = shot;
+        }
+        steps.push({
+          name,
+          status: stepStatus,
+          durationMs: Date.now() - t0,
+          evidence,
+          ...(stepMessage ? { message: stepMessage } : {}),
+          ...(code ? { code } : {}),
+        });
+        if (stepStatus === 'failed' || stepStatus === 'error') {
+          status = stepStatus;
+          message = `${name}: ${stepMessage}`;
+        } else if (stepStatus === 'not-applicable') {
+          status = 'not-applicable';
+          message ??= `${name}: ${stepMessage}`;
+        }
+      }
+    } catch (e) {
+      status = 'error';
+      message = describeError(e);
+      steps.push({
+        name: 'set up the workspace and the IdP tenant',
+        status: 'error',
+        durationMs: Date.now() - setupStarted,
+        evidence: emptyEvidence(),
+        message,
+        code: errorCode(e),
+      });
+    }
+  } finally {
+    await driver?.close().catch(() => undefined);
+    if (tenantName) await opts.idp.removeTenant(tenantName);
+    await target?.dispose().catch(() => undefined);
+  }
+  return { ...base, status, durationMs: Date.now() - started, steps, ...(message ? { message } : {}) };
+}

@@ -1,0 +1,111 @@
+import { CheckFailed } from '../errors.js';
+import type { Expectations } from '../scenario/types.js';
+import { fill, lastPage, type RunContext } from './context.js';
+
+export class NotApplicable extends Error {}
+
+const needObserver = (ctx: RunContext) => {
+  if (!ctx.target.observer)
+    throw new NotApplicable('this check reads the observer API, which the target does not have');
+  return ctx.target.observer;
+};
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Each expectation kind is one check; they run in the order written in the scenario. */
+export const CHECKS: {
+  [K in keyof Expectations]-?: (ctx: RunContext, e: NonNullable<Expectations[K]>) => Promise<void>;
+} = {
+  async page(ctx, e) {
+    const page = lastPage(ctx);
+    ctx.observed.page = { url: page.url, status: page.status, text: page.text.slice(0, 500) };
+    if (e.status !== undefined && page.status !== e.status)
+      throw new CheckFailed(`page status is ${page.status}`, e.status, page.status);
+    if (e.signedInAs && !ctx.target.isSignedInAs(page, e.signedInAs)) {
+      throw new CheckFailed(
+        `the page does not show ${e.signedInAs} signed in (at ${page.url}: "${page.text.slice(0, 160)}")`,
+      );
+    }
+    if (e.contains && !page.text.includes(fill(ctx, e.contains)))
+      throw new CheckFailed(`the page does not contain "${e.contains}"`);
+    if (e.notContains && page.text.includes(fill(ctx, e.notContains)))
+      throw new CheckFailed(`the page contains "${e.notContains}"`);
+    if (e.errorCode && !page.html.includes(`data-error-code="${e.errorCode}"`)) {
+      throw new CheckFailed(`the page does not show error ${e.errorCode} ("${page.text.slice(0, 160)}")`);
+    }
+    if (e.path) {
+      const actual = new URL(page.url).pathname + new URL(page.url).search;
+      if (actual !== fill(ctx, e.path))
+        throw new CheckFailed(`the page is at ${actual}`, fill(ctx, e.path), actual);
+    }
+  },
+
+  async member(ctx, e) {
+    const members = await needObserver(ctx).members();
+    const m = members.find((x) => x.email.toLowerCase() === e.email.toLowerCase());
+    ctx.observed.member = m ?? null;
+    if (!m)
+      throw new CheckFailed(
+        `no member ${e.email} (members: ${members.map((x) => x.email).join(', ') || 'none'})`,
+      );
+    if (e.name !== undefined && m.name !== e.name)
+      throw new CheckFailed(`member name is "${m.name}"`, e.name, m.name);
+    if (e.status !== undefined && m.status !== e.status)
+      throw new CheckFailed(`member status is ${m.status}`, e.status, m.status);
+    if (e.roles !== undefined && !same(sortKeys(m.roles), sortKeys(e.roles))) {
+      throw new CheckFailed(`member roles are ${JSON.stringify(m.roles)}`, e.roles, m.roles);
+    }
+  },
+
+  async noMember(ctx, email) {
+    const members = await needObserver(ctx).members();
+    ctx.observed.members = members.map((m) => m.email);
+    if (members.some((m) => m.email.toLowerCase() === email.toLowerCase()))
+      throw new CheckFailed(`member ${email} exists`);
+  },
+
+  async members(ctx, e) {
+    const members = await needObserver(ctx).members();
+    ctx.observed.members = members.map((m) => m.email);
+    if (e.count !== undefined && members.length !== e.count) {
+      throw new CheckFailed(`the workspace has ${members.length} members`, e.count, members.length);
+    }
+  },
+
+  async sessions(ctx, e) {
+    const sessions = await needObserver(ctx).sessions();
+    const mine = e.for ? sessions.filter((s) => s.email.toLowerCase() === e.for!.toLowerCase()) : sessions;
+    ctx.observed.sessions = mine;
+    if (e.count !== undefined && mine.length !== e.count) {
+      throw new CheckFailed(
+        `${mine.length} live sessions${e.for ? ` for ${e.for}` : ''}`,
+        e.count,
+        mine.length,
+      );
+    }
+  },
+
+  async audit(ctx, e) {
+    const events = await needObserver(ctx).audit();
+    const hit = events.find(
+      (x) =>
+        x.action === e.action &&
+        (e.source === undefined || x.source === e.source) &&
+        (e.subject === undefined || x.subject === e.subject),
+    );
+    ctx.observed.audit = events.slice(-20);
+    if (!hit) throw new CheckFailed(`no audit event ${e.action}${e.source ? ` from ${e.source}` : ''}`);
+  },
+};
+
+function sortKeys(o: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export async function checkExpectations(ctx: RunContext, e: Expectations): Promise<void> {
+  for (const key of Object.keys(e) as (keyof Expectations)[]) {
+    const value = e[key];
+    if (value === undefined) continue;
+    await (CHECKS[key] as (c: RunContext, v: unknown) => Promise<void>)(ctx, value);
+  }
+}

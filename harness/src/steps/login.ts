@@ -1,0 +1,28 @@
+import { CheckFailed, HarnessError } from '../errors.js';
+import type { Step } from '../scenario/types.js';
+import { fill, type RunContext } from './context.js';
+
+/**
+ * Signs a directory user in, SP-initiated (open the SP, get redirected to the IdP) or
+ * IdP-initiated (start at the IdP's app link), typing the password on the IdP's login page
+ * unless the IdP still has a session.
+ */
+export async function login(ctx: RunContext, step: NonNullable<Step['login']>): Promise<void> {
+  const user = ctx.setup.users.find((u) => u.login.toLowerCase() === step.user.toLowerCase());
+  if (!user) throw new HarnessError('ERR_SCENARIO_REFERENCE', `user ${step.user} is not in the IdP setup`);
+  if (step.fresh) await ctx.driver.clearCookies();
+  const flow = step.flow ?? 'sp-initiated';
+  const start =
+    flow === 'sp-initiated'
+      ? ctx.target.baseUrl + fill(ctx, step.path ?? ctx.target.homePath)
+      : `${ctx.tenant.initUrl}${step.path ? `?RelayState=${encodeURIComponent(fill(ctx, step.path))}` : ''}`;
+  let page = await ctx.driver.goto(start);
+  const idpOrigin = new URL(ctx.tenant.ssoUrl).origin;
+  if (page.url.startsWith(idpOrigin) && /name="?password/.test(page.html)) {
+    page = await ctx.driver.submitLogin(user.login, step.password ?? user.password);
+  }
+  ctx.observed.landedOn = { url: page.url, status: page.status };
+  if (page.url.startsWith(idpOrigin) && page.status >= 400) {
+    throw new CheckFailed(`the IdP refused the sign-in: ${page.text.slice(0, 200)}`);
+  }
+}

@@ -1,0 +1,30 @@
+/** Errors the mock IdP reports for bad requests from an SP. Codes are stable. */
+export const IDP_ERROR_CODES = {
+  ERR_NO_TENANT: 'no such tenant',
+  ERR_AUTHN_REQUEST_MISSING: 'the request carries no SAMLRequest',
+  ERR_AUTHN_REQUEST_ENCODING: 'the SAMLRequest is not valid base64/DEFLATE',
+  ERR_AUTHN_REQUEST_TOO_LARGE: 'the SAMLRequest is too large',
+  ERR_AUTHN_REQUEST_DTD: 'the AuthnRequest carries a DTD',
+  ERR_AUTHN_REQUEST_MALFORMED: 'the AuthnRequest is not a well-formed SAML 2.0 AuthnRequest',
+  ERR_AUTHN_REQUEST_ISSUER: 'the AuthnRequest comes from an SP this app does not know',
+  ERR_AUTHN_REQUEST_ACS: 'the AuthnRequest asks for an ACS URL this app does not allow',
+  ERR_AUTHN_REQUEST_DESTINATION: 'the AuthnRequest was meant for another IdP endpoint',
+  ERR_AUTHN_REQUEST_BINDING: 'the AuthnRequest asks for an unsupported response binding',
+  ERR_LOGIN_EXPIRED: 'the sign-in attempt expired; start again from the application',
+  ERR_BAD_CREDENTIALS: 'unknown user or wrong password',
+  ERR_USER_NOT_ASSIGNED: 'the user is not assigned to this application',
+  ERR_BAD_SETUP: 'the tenant setup is invalid',
+} as const;
+
+export type IdpErrorCode = keyof typeof IDP_ERROR_CODES;
+
+export class IdpError extends Error {
+  readonly code: IdpErrorCode;
+  readonly status: number;
+  constructor(code: IdpErrorCode, detail?: string, status = 400) {
+    super(detail ? `${IDP_ERROR_CODES[code]}: ${detail}` : IDP_ERROR_CODES[code]);
+    this.name = 'IdpError';
+    this.code = code;
+    this.status = status;
+  }
+}

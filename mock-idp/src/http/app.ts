@@ -1,0 +1,262 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { IDP_DEFAULTS } from '../config.js';
+import { IdpError } from '../errors.js';
+import { decodeSamlRequest, parseAuthnRequest, type AuthnRequest } from '../saml/authn-request.js';
+import { checkSetup } from '../setup.js';
+import { Tenant } from '../tenant.js';
+import { errorPage, loginPage, postBindingPage } from './html.js';
+
+interface PendingLogin {
+  tenant: string;
+  request: AuthnRequest | undefined;
+  relayState: string | undefined;
+  createdAt: number;
+}
+
+export interface IdpState {
+  tenants: Map<string, Tenant>;
+  config: typeof IDP_DEFAULTS & { adminToken: string };
+  baseUrl: () => string;
+  now: () => Date;
+}
+
+const cookieName = (tenant: string) => `idp_session_${tenant.replace(/[^a-z0-9]/g, '_')}`;
+
+function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return undefined;
+}
+
+export function createIdpApp(state: IdpState): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const pending = new Map<string, PendingLogin>();
+  const sessions = new Map<string, { tenant: string; login: string; expires: number }>();
+  const form = express.urlencoded({ extended: false, limit: '256kb' });
+
+  const tenantOf = (req: Request): Tenant => {
+    const t = state.tenants.get(String(req.params.tenant));
+    if (!t) throw new IdpError('ERR_NO_TENANT', String(req.params.tenant), 404);
+    return t;
+  };
+
+  const addPending = (p: PendingLogin): string => {
+    const id = randomBytes(16).toString('base64url');
+    const cutoff = Date.now() - state.config.pendingLoginTtlMs;
+    for (const [k, v] of pending) {
+      if (v.createdAt >= cutoff && pending.size < state.config.maxPendingLogins) break;
+      pending.delete(k);
+    }
+    pending.set(id, p);
+    return id;
+  };
+
+  const sessionUser = (req: Request, tenant: Tenant): string | undefined => {
+    const sid = readCookie(req, cookieName(tenant.name));
+    const s = sid ? sessions.get(sid) : undefined;
+    if (!s || s.tenant !== tenant.name || s.expires < Date.now()) return undefined;
+    return s.login;
+  };
+
+  /** Checks an AuthnRequest against the app's configuration, as the vendor's console settings would. */
+  const admit = (tenant: Tenant, request: AuthnRequest) => {
+    const appCfg = tenant.setup.app;
+    if (request.issuer !== appCfg.audience) throw new IdpError('ERR_AUTHN_REQUEST_ISSUER', request.issuer);
+    if (request.acsUrl && request.acsUrl !== appCfg.ssoUrl)
+      throw new IdpError('ERR_AUTHN_REQUEST_ACS', request.acsUrl);
+    if (request.destination && request.destination !== tenant.ssoUrl) {
+      throw new IdpError('ERR_AUTHN_REQUEST_DESTINATION', request.destination);
+    }
+  };
+
+  const answer = (res: Response, tenant: Tenant, login: string, p: PendingLogin) => {
+    const user = tenant.user(login);
+    if (!user) throw new IdpError('ERR_BAD_CREDENTIALS', undefined, 401);
+    if (user.assigned === false) throw new IdpError('ERR_USER_NOT_ASSIGNED', login, 403);
+    const acsUrl = tenant.setup.app.ssoUrl;
+    const built = tenant.respond(user, p.request?.id, acsUrl, state.now());
+    res.type('html').send(
+      postBindingPage(acsUrl, {
+        SAMLResponse: Buffer.from(built.xml, 'utf8').toString('base64'),
+        RelayState: p.relayState ?? tenant.setup.app.defaultRelayState,
+      }),
+    );
+  };
+
+  const showLogin = (
+    res: Response,
+    tenant: Tenant,
+    pendingId: string,
+    error?: IdpError,
+    selected?: string,
+  ) => {
+    res
+      .status(error ? error.status : 200)
+      .type('html')
+      .send(
+        loginPage({
+          vendor: tenant.profile.displayName,
+          tenant: tenant.name,
+          action: `/${tenant.name}/login`,
+          pending: pendingId,
+          users: tenant.setup.users.map((u) => ({
+            login: u.login,
+            label: [u.profile?.firstName, u.profile?.lastName].filter(Boolean).join(' ')
+              ? `${[u.profile?.firstName, u.profile?.lastName].filter(Boolean).join(' ')} <${u.login}>`
+              : u.login,
+          })),
+          ...(selected ? { selected } : {}),
+          ...(error ? { error: { code: error.code, message: error.message } } : {}),
+        }),
+      );
+  };
+
+  const startLogin = (
+    req: Request,
+    res: Response,
+    request: AuthnRequest | undefined,
+    relayState: string | undefined,
+  ) => {
+    const tenant = tenantOf(req);
+    if (request) admit(tenant, request);
+    const p: PendingLogin = { tenant: tenant.name, request, relayState, createdAt: Date.now() };
+    const known = request?.forceAuthn ? undefined : sessionUser(req, tenant);
+    if (known) return answer(res, tenant, known, p);
+    showLogin(res, tenant, addPending(p));
+  };
+
+  app.get('/:tenant/metadata', (req, res) => {
+    res.type('application/samlmetadata+xml').send(tenantOf(req).metadataXml());
+  });
+
+  app.get('/:tenant/sso', (req, res) => {
+    const request = parseAuthnRequest(decodeSamlRequest(req.query.SAMLRequest, 'redirect'));
+    startLogin(
+      req,
+      res,
+      request,
+      typeof req.query.RelayState === 'string' ? req.query.RelayState : undefined,
+    );
+  });
+
+  app.post('/:tenant/sso', form, (req, res) => {
+    const request = parseAuthnRequest(decodeSamlRequest(req.body?.SAMLRequest, 'post'));
+    startLogin(req, res, request, typeof req.body?.RelayState === 'string' ? req.body.RelayState : undefined);
+  });
+
+  const idpInitiated = (req: Request, res: Response) => {
+    const relay = req.query.RelayState ?? req.body?.RelayState;
+    startLogin(req, res, undefined, typeof relay === 'string' ? relay : undefined);
+  };
+  app.get('/:tenant/init', idpInitiated);
+  app.post('/:tenant/init', form, idpInitiated);
+
+  app.post('/:tenant/login', form, (req, res) => {
+    const tenant = tenantOf(req);
+    const pendingId = String(req.body?.pending ?? '');
+    const p = pending.get(pendingId);
+    if (!p || p.tenant !== tenant.name || p.createdAt + state.config.pendingLoginTtlMs < Date.now()) {
+      throw new IdpError('ERR_LOGIN_EXPIRED', undefined, 400);
+    }
+    const login = String(req.body?.username ?? '');
+    const password = String(req.body?.password ?? '');
+    const user = tenant.user(login);
+    const ok =
+      user !== undefined &&
+      timingSafeEqual(
+        createHash('sha256').update(password).digest(),
+        createHash('sha256').update(user.password).digest(),
+      );
+    if (!ok)
+      return showLogin(res, tenant, pendingId, new IdpError('ERR_BAD_CREDENTIALS', undefined, 401), login);
+    pending.delete(pendingId);
+    const sid = randomBytes(24).toString('base64url');
+    sessions.set(sid, {
+      tenant: tenant.name,
+      login: user.login,
+      expires: Date.now() + state.config.idpSessionTtlMs,
+    });
+    res.append(
+      'Set-Cookie',
+      `${cookieName(tenant.name)}=${sid}; Path=/${tenant.name}; HttpOnly; SameSite=Lax`,
+    );
+    answer(res, tenant, user.login, p);
+  });
+
+  // Admin API: tenants can be added, replaced, read and removed at runtime.
+  const expected = createHash('sha256').update(state.config.adminToken).digest();
+  app.use('/api/admin', (req, res, next) => {
+    const h = req.headers.authorization ?? '';
+    const given = h.startsWith('Bearer ') ? h.slice(7) : '';
+    if (!given || !timingSafeEqual(createHash('sha256').update(given).digest(), expected)) {
+      return void res
+        .status(401)
+        .json({ error: { code: 'ERR_ADMIN_TOKEN', message: 'a valid admin bearer token is required' } });
+    }
+    next();
+  });
+  app.use('/api/admin', express.json({ limit: '2mb' }));
+  app.get('/api/admin/tenants', (_req, res) => {
+    res.json(
+      [...state.tenants.values()].map((t) => ({
+        tenant: t.name,
+        vendor: t.profile.id,
+        entityId: t.entityId,
+      })),
+    );
+  });
+  app.put('/api/admin/tenants/:tenant', (req, res) => {
+    const setup = checkSetup(req.body, 'body');
+    if (setup.tenant !== req.params.tenant)
+      throw new IdpError('ERR_BAD_SETUP', 'tenant in the body differs from the URL');
+    const tenant = new Tenant(setup, state.baseUrl);
+    state.tenants.set(setup.tenant, tenant);
+    res.json({
+      tenant: tenant.name,
+      vendor: tenant.profile.id,
+      entityId: tenant.entityId,
+      ssoUrl: tenant.ssoUrl,
+      metadataUrl: `${state.baseUrl()}/${tenant.name}/metadata`,
+      initUrl: `${state.baseUrl()}/${tenant.name}/init`,
+      certificatePem: tenant.certificatePem,
+    });
+  });
+  app.get('/api/admin/tenants/:tenant', (req, res) => {
+    const t = tenantOf(req);
+    res.json({ ...t.setup, signingKey: { certificatePem: t.certificatePem } });
+  });
+  app.delete('/api/admin/tenants/:tenant', (req, res) => {
+    state.tenants.delete(String(req.params.tenant));
+    res.status(204).end();
+  });
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e =
+      err instanceof IdpError
+        ? err
+        : (err as { status?: number }).status && (err as { status: number }).status < 500
+          ? new IdpError(
+              'ERR_AUTHN_REQUEST_MALFORMED',
+              (err as Error).message,
+              (err as { status: number }).status,
+            )
+          : undefined;
+    if (!e) {
+      console.error('mock-idp: unexpected error', err);
+      return void res.status(500).type('text').send('internal error');
+    }
+    if (req.path.startsWith('/api/admin'))
+      return void res.status(e.status).json({ error: { code: e.code, message: e.message } });
+    const vendor = state.tenants.get(String(req.params.tenant ?? ''))?.profile.displayName ?? 'IdP';
+    res
+      .status(e.status)
+      .type('html')
+      .send(errorPage(vendor, e.code, e.message));
+  });
+  return app;
+}

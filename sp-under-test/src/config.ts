@@ -1,0 +1,33 @@
+/**
+ * Every default of the reference SP, in one place. `startSp()` and the `idp-harness sp`
+ * command override these field by field.
+ */
+export const SP_DEFAULTS = {
+  /** Interface to listen on; loopback unless told otherwise. */
+  host: '127.0.0.1',
+  /** 0 picks a free port. */
+  port: 0,
+  /** Directory for the SQLite file; a fresh temporary directory when undefined. */
+  dataDir: undefined as string | undefined,
+  /** Admin/observer bearer token; generated when undefined. */
+  adminToken: undefined as string | undefined,
+  /** Base URL others reach this SP at (entity IDs and ACS URLs derive from it); from host:port when undefined. */
+  publicUrl: undefined as string | undefined,
+  /** How long a signed-in session lasts. */
+  sessionLifetimeMs: 8 * 60 * 60 * 1000,
+  /** Tolerance for clock differences with the IdP when judging NotBefore/NotOnOrAfter. */
+  clockSkewMs: 60 * 1000,
+  /** Largest decoded SAMLResponse the ACS accepts. */
+  maxSamlResponseBytes: 256 * 1024,
+  /** Whether RSA-SHA1 signatures are accepted (OneLogin signs with SHA-1 by default). */
+  allowSha1: true,
+  /** How long an AuthnRequest may stay outstanding before its response is refused. */
+  authnRequestMaxAgeMs: 10 * 60 * 1000,
+  /** Environments a workspace gets when none are named. */
+  defaultEnvironments: ['DEV'] as string[],
+  /** PEM key pair for signing AuthnRequests and decrypting assertions; generated into dataDir when undefined. */
+  keyPair: undefined as { privateKeyPem: string; certificatePem: string } | undefined,
+};
+
+export type SpOptions = Partial<typeof SP_DEFAULTS>;
+export type SpConfig = typeof SP_DEFAULTS & { dataDir: string; adminToken: string };

@@ -1,0 +1,30 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { SpContext } from './context.js';
+import { adminRoutes } from './routes/admin.js';
+import { pageRoutes } from './routes/pages.js';
+import { samlRoutes } from './routes/saml.js';
+
+export function createApp(ctx: SpContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(adminRoutes(ctx));
+  app.use(samlRoutes(ctx));
+  app.use(pageRoutes(ctx));
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: number }).status;
+    if (status && status >= 400 && status < 500) {
+      return void res
+        .status(status)
+        .type('text')
+        .send((err as Error).message);
+    }
+    console.error('sp-under-test: unexpected error', err);
+    res.status(500).type('text').send('internal error');
+  });
+  return app;
+}

@@ -1,0 +1,53 @@
+import type { Request, Response } from 'express';
+import { findMemberByUserId, type Member } from '../store/members.js';
+import { endSession, findSession } from '../store/sessions.js';
+import type { Workspace } from '../store/workspaces.js';
+import type { SpContext } from './context.js';
+
+export const SESSION_COOKIE = 'sp_session';
+
+export function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+export function setSessionCookie(ctx: SpContext, res: Response, token: string): void {
+  const secure = ctx.baseUrl().startsWith('https:') ? '; Secure' : '';
+  res.append(
+    'Set-Cookie',
+    `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${Math.floor(
+      ctx.config.sessionLifetimeMs / 1000,
+    )}${secure}`,
+  );
+}
+
+export function clearSessionCookie(res: Response): void {
+  res.append('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
+}
+
+/**
+ * The signed-in member of `workspace`, re-read from the store on every request so that a
+ * status or role change made elsewhere (admin, SCIM) applies to the very next action.
+ */
+export function currentMember(
+  ctx: SpContext,
+  req: Request,
+  workspace: Workspace,
+): Member | 'none' | 'locked' {
+  const token = readCookie(req, SESSION_COOKIE);
+  if (!token) return 'none';
+  const now = ctx.clock.now();
+  const session = findSession(ctx.db, token, now);
+  if (!session || session.workspaceId !== workspace.id) return 'none';
+  const member = findMemberByUserId(ctx.db, workspace.id, session.userId);
+  if (!member || member.status !== 'active') {
+    endSession(ctx.db, token, now);
+    return 'locked';
+  }
+  return member;
+}

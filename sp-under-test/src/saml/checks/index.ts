@@ -1,0 +1,41 @@
+import type { AcsCheck, AcsContext } from './context.js';
+import { audience } from './audience.js';
+import { conditionsTime } from './conditions-time.js';
+import { decodeMessage } from './decode-message.js';
+import { destination } from './destination.js';
+import { inResponseTo } from './in-response-to.js';
+import { issuer } from './issuer.js';
+import { nameId } from './name-id.js';
+import { parseDocument } from './parse-document.js';
+import { replay } from './replay.js';
+import { saml2jsAssert } from './saml2js-assert.js';
+import { singleAssertion } from './single-assertion.js';
+import { statusSuccess } from './status-success.js';
+import { subjectConfirmation } from './subject-confirmation.js';
+import { verifySignature } from './verify-signature.js';
+
+/**
+ * The ACS pipeline, in the order it runs. Each step is one protocol rule; the first that
+ * fails rejects the response with a typed SamlRejected error, before any account or
+ * session is touched. The replay step comes last because it is the only one that writes.
+ */
+export const ACS_CHECKS: readonly [string, AcsCheck][] = [
+  ['decode-message', decodeMessage],
+  ['parse-document', parseDocument],
+  ['status-success', statusSuccess],
+  ['single-assertion', singleAssertion],
+  ['saml2js-assert', saml2jsAssert],
+  ['verify-signature', verifySignature],
+  ['issuer', issuer],
+  ['conditions-time', conditionsTime],
+  ['audience', audience],
+  ['subject-confirmation', subjectConfirmation],
+  ['destination', destination],
+  ['in-response-to', inResponseTo],
+  ['name-id', nameId],
+  ['replay', replay],
+];
+
+export async function runAcsChecks(ctx: AcsContext): Promise<void> {
+  for (const [, check] of ACS_CHECKS) await check(ctx);
+}

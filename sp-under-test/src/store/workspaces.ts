@@ -1,0 +1,113 @@
+import type { Db } from '../db/open.js';
+
+export interface Workspace {
+  id: number;
+  slug: string;
+  name: string;
+  environments: string[];
+}
+
+export interface SamlSettings {
+  idpEntityId: string;
+  ssoUrl: string;
+  sloUrl: string | null;
+  certificates: string[];
+  jit: boolean;
+  /** Environments a JIT-created member gets access to; null means all of them. */
+  jitEnvironments: string[] | null;
+  allowIdpInitiated: boolean;
+}
+
+interface WorkspaceRow {
+  id: number;
+  slug: string;
+  name: string;
+  environments: string;
+}
+
+const toWorkspace = (r: WorkspaceRow): Workspace => ({
+  id: r.id,
+  slug: r.slug,
+  name: r.name,
+  environments: JSON.parse(r.environments) as string[],
+});
+
+export function createWorkspace(
+  db: Db,
+  slug: string,
+  name: string,
+  environments: string[],
+  now: Date,
+): Workspace {
+  const info = db
+    .prepare('INSERT INTO workspaces (slug, name, environments, created_at) VALUES (?, ?, ?, ?)')
+    .run(slug, name, JSON.stringify(environments), now.toISOString());
+  return { id: Number(info.lastInsertRowid), slug, name, environments };
+}
+
+export function findWorkspace(db: Db, slug: string): Workspace | undefined {
+  const row = db.prepare('SELECT * FROM workspaces WHERE slug = ?').get(slug) as WorkspaceRow | undefined;
+  return row && toWorkspace(row);
+}
+
+export function findWorkspaceById(db: Db, id: number): Workspace | undefined {
+  const row = db.prepare('SELECT * FROM workspaces WHERE id = ?').get(id) as WorkspaceRow | undefined;
+  return row && toWorkspace(row);
+}
+
+export function listWorkspaces(db: Db): Workspace[] {
+  return (db.prepare('SELECT * FROM workspaces ORDER BY id').all() as WorkspaceRow[]).map(toWorkspace);
+}
+
+export function putSamlSettings(db: Db, workspaceId: number, s: SamlSettings, now: Date): void {
+  db.prepare(
+    `INSERT INTO saml_settings (workspace_id, idp_entity_id, sso_url, slo_url, certificates, jit, jit_environments,
+       allow_idp_initiated, updated_at)
+     VALUES (@workspaceId, @idpEntityId, @ssoUrl, @sloUrl, @certificates, @jit, @jitEnvironments, @allowIdpInitiated, @now)
+     ON CONFLICT (workspace_id) DO UPDATE SET idp_entity_id = excluded.idp_entity_id, sso_url = excluded.sso_url,
+       slo_url = excluded.slo_url, certificates = excluded.certificates, jit = excluded.jit,
+       jit_environments = excluded.jit_environments, allow_idp_initiated = excluded.allow_idp_initiated,
+       updated_at = excluded.updated_at`,
+  ).run({
+    workspaceId,
+    idpEntityId: s.idpEntityId,
+    ssoUrl: s.ssoUrl,
+    sloUrl: s.sloUrl,
+    certificates: JSON.stringify(s.certificates),
+    jit: s.jit ? 1 : 0,
+    jitEnvironments: s.jitEnvironments ? JSON.stringify(s.jitEnvironments) : null,
+    allowIdpInitiated: s.allowIdpInitiated ? 1 : 0,
+    now: now.toISOString(),
+  });
+}
+
+export function getSamlSettings(db: Db, workspaceId: number): SamlSettings | undefined {
+  const r = db.prepare('SELECT * FROM saml_settings WHERE workspace_id = ?').get(workspaceId) as
+    Record<string, string | number | null> | undefined;
+  if (!r) return undefined;
+  return {
+    idpEntityId: String(r.idp_entity_id),
+    ssoUrl: String(r.sso_url),
+    sloUrl: r.slo_url === null ? null : String(r.slo_url),
+    certificates: JSON.parse(String(r.certificates)) as string[],
+    jit: r.jit === 1,
+    jitEnvironments:
+      r.jit_environments === null ? null : (JSON.parse(String(r.jit_environments)) as string[]),
+    allowIdpInitiated: r.allow_idp_initiated === 1,
+  };
+}
+
+export function addCustomRole(db: Db, workspaceId: number, name: string, permissions: object): void {
+  db.prepare(
+    `INSERT INTO custom_roles (workspace_id, name, permissions) VALUES (?, ?, ?)
+     ON CONFLICT (workspace_id, name) DO UPDATE SET permissions = excluded.permissions`,
+  ).run(workspaceId, name, JSON.stringify(permissions));
+}
+
+export function customRoleNames(db: Db, workspaceId: number): string[] {
+  return (
+    db.prepare('SELECT name FROM custom_roles WHERE workspace_id = ? ORDER BY name').all(workspaceId) as {
+      name: string;
+    }[]
+  ).map((r) => r.name);
+}
