@@ -1,0 +1,15 @@
+/** One measured figure of design.md §4, as written to reports/bench.json. */
+export interface Figure {
+  value: number;
+  goal: number;
+  unit: string;
+  /** Whether `value` must be at least (`>=`) or at most (`<=`) the goal. */
+  direction: '>=' | '<=';
+  /** Supporting measurements: raw rates, percentiles, sizes. */
+  details?: Record<string, unknown>;
+}
+
+/** A bench module (bench/*.bench.ts) exports `figures`: the IDs it measures and how. */
+export type BenchModule = { figures: Record<string, () => Promise<Figure>> };
+
+export const meets = (f: Figure): boolean => (f.direction === '>=' ? f.value >= f.goal : f.value <= f.goal);
