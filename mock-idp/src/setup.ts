@@ -4,7 +4,8 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import schema from '../setup.schema.json' with { type: 'json' };
 import { IdpError } from './errors.js';
-import type { NameIdFormat, SigningChoice, VendorId } from './profiles/profile.js';
+import type { DataEncryption } from './encryption/encrypt-assertion.js';
+import type { NameIdFormat, Quirks, SigningChoice, VendorId } from './profiles/profile.js';
 
 export interface SetupUser {
   login: string;
@@ -12,6 +13,14 @@ export interface SetupUser {
   assigned?: boolean;
   profile?: Record<string, unknown>;
   appUser?: Record<string, unknown>;
+  groups?: string[];
+}
+
+export interface GroupAttributeStatement {
+  name: string;
+  /** Okta's group filter: which of the user's groups are sent. */
+  filter?: { type: 'startsWith' | 'equals' | 'contains' | 'regex'; value: string };
+  /** Google's group membership mapping: only these groups are sent. */
   groups?: string[];
 }
 
@@ -29,7 +38,22 @@ export interface TenantSetup {
     defaultRelayState?: string;
     nameId?: { source?: string; format?: NameIdFormat };
     signing?: Partial<SigningChoice>;
-    attributeStatements?: { name: string; value: string }[];
+    /** Encrypt the Assertion for the SP (its certificate inline or as a file next to the setup). */
+    encryption?: { algorithm: DataEncryption; certificatePem?: string; certFile?: string };
+    attributeStatements?: { name: string; value: string; includeInAssertion?: boolean }[];
+    /** Attributes carrying the user's groups, filtered (Okta) or limited to chosen groups (Google). */
+    groupAttributeStatements?: GroupAttributeStatement[];
+    /** Entra: send the default claim set (default true). */
+    includeDefaultClaims?: boolean;
+    quirks?: Partial<Quirks>;
+    /** Reject AuthnRequests and LogoutRequests that are not signed with the SP certificate. */
+    wantAuthnRequestsSigned?: boolean;
+    /** The SP's signing certificate, for signed AuthnRequests and logout messages. */
+    spCertificatePem?: string;
+    spCertFile?: string;
+    /** The SP's Single Logout endpoint (HTTP-POST or HTTP-Redirect, see sloBinding). */
+    sloUrl?: string;
+    sloBinding?: 'post' | 'redirect';
   };
   users: SetupUser[];
 }
@@ -58,6 +82,17 @@ export function loadSetupFile(file: string): TenantSetup {
       privateKeyPem: readFileSync(resolve(base, k.keyFile), 'utf8'),
       certificatePem: readFileSync(resolve(base, k.certFile), 'utf8'),
     };
+  }
+  const enc = setup.app.encryption;
+  if (enc?.certFile && !enc.certificatePem) {
+    setup.app.encryption = {
+      algorithm: enc.algorithm,
+      certificatePem: readFileSync(resolve(base, enc.certFile), 'utf8'),
+    };
+  }
+  if (setup.app.spCertFile && !setup.app.spCertificatePem) {
+    const { spCertFile, ...app } = setup.app;
+    setup.app = { ...app, spCertificatePem: readFileSync(resolve(base, spCertFile), 'utf8') };
   }
   return setup;
 }

@@ -1,8 +1,16 @@
 import { IdpError } from './errors.js';
 import { signingKeyFromPem, pemToBase64 } from './keys.js';
 import { profileFor } from './profiles/index.js';
-import { NAMEID_FORMATS, type BuiltResponse, type Profile, type SubjectData } from './profiles/profile.js';
-import type { SetupUser, TenantSetup } from './setup.js';
+import {
+  NAMEID_FORMATS,
+  type AttributeOut,
+  type BuiltResponse,
+  type Profile,
+  type Quirks,
+  type SubjectData,
+  type TenantFacts,
+} from './profiles/profile.js';
+import type { GroupAttributeStatement, SetupUser, TenantSetup } from './setup.js';
 import type { SigningKey } from './xmldsig/sign.js';
 import { escapeAttr, escapeText } from './xml/element.js';
 
@@ -53,37 +61,88 @@ export class Tenant {
     };
   }
 
-  /** Evaluates the app's attribute statements for a user; null and empty values are left out. */
-  attributesFor(user: SetupUser): { name: string; values: string[] }[] {
+  get facts(): TenantFacts {
+    return { entityId: this.entityId, orgId: this.setup.orgId ?? this.setup.tenant };
+  }
+
+  /** The vendor's quirk defaults with the setup's switches applied. */
+  get quirks(): Quirks {
+    return {
+      httpsOnlyAcs: false,
+      groupOverageLimit: 150,
+      ...this.profile.defaultQuirks,
+      ...this.setup.app.quirks,
+    };
+  }
+
+  /**
+   * Evaluates the app's attributes for a user: the vendor's default claims, the attribute
+   * statements, then the group attribute statements. An attribute whose source is unset keeps
+   * an empty value list; each profile writes or drops it the way its vendor does.
+   */
+  attributesFor(user: SetupUser): AttributeOut[] {
     const subject = this.subject(user);
-    const out: { name: string; values: string[] }[] = [];
-    for (const st of this.setup.app.attributeStatements ?? []) {
+    const app = this.setup.app;
+    const out: AttributeOut[] = [];
+    if (app.includeDefaultClaims !== false && this.profile.defaultAttributes) {
+      out.push(...this.profile.defaultAttributes(subject, this.facts));
+    }
+    for (const st of app.attributeStatements ?? []) {
+      if (st.includeInAssertion === false) continue;
       const v = this.profile.evaluate(st.value, subject);
       const values = v === null ? [] : Array.isArray(v) ? v.filter((x) => x !== '') : v === '' ? [] : [v];
-      if (values.length) out.push({ name: st.name, values });
+      const group = /^(user\.groups|roles)$/i.test(st.value.trim());
+      out.push(group ? { name: st.name, values, group } : { name: st.name, values });
     }
-    return out;
+    for (const g of app.groupAttributeStatements ?? []) {
+      out.push({ name: g.name, values: subject.groups.filter((x) => groupMatches(g, x)), group: true });
+    }
+    return this.profile.adjustAttributes?.(out, subject, this.facts, this.quirks) ?? out;
+  }
+
+  /** Google sends users to its error page when the app's ACS URL is not https. */
+  checkAcs(acsUrl: string): void {
+    if (this.quirks.httpsOnlyAcs && !/^https:/i.test(acsUrl)) {
+      throw new IdpError('ERR_APP_NOT_CONFIGURED_FOR_USER', `the ACS URL ${acsUrl} is not https`, 403);
+    }
   }
 
   /** Writes a signed SAML Response for `user`, answering `inResponseTo` when given. */
-  respond(user: SetupUser, inResponseTo: string | undefined, acsUrl: string, now: Date): BuiltResponse {
+  respond(
+    user: SetupUser,
+    inResponseTo: string | undefined,
+    acsUrl: string,
+    now: Date,
+    authnInstant?: Date,
+  ): BuiltResponse {
     const app = this.setup.app;
     const source = app.nameId?.source ?? 'user.login';
     const nameIdValue = this.profile.evaluate(source, this.subject(user));
     const nameId = Array.isArray(nameIdValue) ? nameIdValue[0] : nameIdValue;
     if (!nameId) throw new IdpError('ERR_BAD_SETUP', `NameID source ${source} is empty for ${user.login}`);
+    const blank = this.profile.blankPlaceholders;
+    const enc = app.encryption;
+    if (enc && !enc.certificatePem)
+      throw new IdpError('ERR_BAD_SETUP', 'encryption needs the SP certificate');
     return this.profile.buildResponse({
       issuer: this.entityId,
       destination: app.destination ?? acsUrl,
-      recipient: app.recipient ?? acsUrl,
-      audience: app.audience,
+      recipient: app.recipient === '' ? (blank?.recipient ?? '') : (app.recipient ?? acsUrl),
+      audience:
+        app.audience === ''
+          ? (blank?.audience ?? '')
+          : (this.profile.audienceFor?.(app.audience) ?? app.audience),
       inResponseTo,
       nameId,
       nameIdFormat: app.nameId?.format ?? this.profile.defaultNameIdFormat,
       attributes: this.attributesFor(user),
       now,
+      ...(authnInstant ? { authnInstant } : {}),
       signing: { ...this.profile.defaultSigning, ...app.signing },
       key: this.key,
+      ...(enc?.certificatePem
+        ? { encryption: { certificatePem: enc.certificatePem, data: enc.algorithm } }
+        : {}),
     });
   }
 
@@ -94,7 +153,7 @@ export class Tenant {
     const format = NAMEID_FORMATS[this.setup.app.nameId?.format ?? this.profile.defaultNameIdFormat];
     return (
       `<?xml version="1.0" encoding="UTF-8"?><md:EntityDescriptor xmlns:md="${md}" entityID="${escapeAttr(this.entityId)}">` +
-      `<md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
+      `<md:IDPSSODescriptor WantAuthnRequestsSigned="${this.setup.app.wantAuthnRequestsSigned ? 'true' : 'false'}" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
       `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="${ds}"><ds:X509Data><ds:X509Certificate>` +
       `${pemToBase64(this.certificatePem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
       `<md:NameIDFormat>${escapeText(format)}</md:NameIDFormat>` +
@@ -102,5 +161,22 @@ export class Tenant {
       `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${sso}"/>` +
       `</md:IDPSSODescriptor></md:EntityDescriptor>`
     );
+  }
+}
+
+function groupMatches(g: GroupAttributeStatement, group: string): boolean {
+  if (g.groups && !g.groups.includes(group)) return false;
+  const f = g.filter;
+  if (!f) return true;
+  switch (f.type) {
+    case 'startsWith':
+      return group.startsWith(f.value);
+    case 'equals':
+      return group === f.value;
+    case 'contains':
+      return group.includes(f.value);
+    case 'regex':
+      // Okta matches the whole group name against the expression.
+      return new RegExp(`^(?:${f.value})$`).test(group);
   }
 }

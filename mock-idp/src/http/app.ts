@@ -79,6 +79,7 @@ export function createIdpApp(state: IdpState): express.Express {
     if (!user) throw new IdpError('ERR_BAD_CREDENTIALS', undefined, 401);
     if (user.assigned === false) throw new IdpError('ERR_USER_NOT_ASSIGNED', login, 403);
     const acsUrl = tenant.setup.app.ssoUrl;
+    tenant.checkAcs(acsUrl);
     const built = tenant.respond(user, p.request?.id, acsUrl, state.now());
     res.type('html').send(
       postBindingPage(acsUrl, {

@@ -1,8 +1,8 @@
-import { randomInt } from 'node:crypto';
 import { evaluateOktaExpression } from '../expressions/okta-el.js';
 import { el, toWire, type XmlElement } from '../xml/element.js';
-import { signEnveloped } from '../xmldsig/sign.js';
+import { digits } from './ids.js';
 import { NAMEID_FORMATS, type BuiltResponse, type Profile, type ResponseInput } from './profile.js';
+import { nonEmpty, seal } from './seal.js';
 import { MINUTE, isoMillis, plusMs } from './timestamps.js';
 
 const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
@@ -10,12 +10,6 @@ const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const XS = 'http://www.w3.org/2001/XMLSchema';
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const ENTITY = 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity';
-
-function digits(n: number): string {
-  let s = '';
-  while (s.length < n) s += String(randomInt(0, 1_000_000_000)).padStart(9, '0');
-  return s.slice(0, n);
-}
 
 /** Okta IDs: `id` + 26 decimal digits; the Response and Assertion IDs share a prefix. */
 function oktaIds(): [string, string] {
@@ -48,11 +42,12 @@ export const okta: Profile = {
     const notOnOrAfter = isoMillis(plusMs(input.now, 5 * MINUTE));
     const ns2 = ['xmlns:saml2', SAML] as [string, string];
     const irt = input.inResponseTo;
+    const attributes = nonEmpty(input.attributes);
 
     const attributeStatement = el(
       'saml2:AttributeStatement',
       [ns2],
-      input.attributes.map((a) =>
+      attributes.map((a) =>
         el(
           'saml2:Attribute',
           [
@@ -119,7 +114,7 @@ export const okta: Profile = {
             ),
           ],
         ),
-        ...(input.attributes.length ? [attributeStatement] : []),
+        ...(attributes.length ? [attributeStatement] : []),
       ],
     );
 
@@ -151,8 +146,11 @@ export const okta: Profile = {
       inclusivePrefixes: ['xs'],
       wrapAt: 76,
     };
-    if (input.signing.assertion) signEnveloped(response, assertion, 1, input.key, shape);
-    if (input.signing.response) signEnveloped(response, response, 1, input.key, shape);
+    // Okta's outer signature over an EncryptedAssertion carries no PrefixList.
+    seal(response, assertion, input, {
+      assertion: shape,
+      response: input.encryption ? { ...shape, inclusivePrefixes: [] } : shape,
+    });
     return {
       xml: '<?xml version="1.0" encoding="UTF-8"?>' + toWire(response),
       responseId,

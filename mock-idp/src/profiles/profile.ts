@@ -1,4 +1,5 @@
 import type { SignatureAlgorithm } from '../xmldsig/algorithms.js';
+import type { EncryptionChoice } from '../encryption/encrypt-assertion.js';
 import type { SigningKey } from '../xmldsig/sign.js';
 
 export type VendorId = 'okta' | 'onelogin' | 'entra' | 'google';
@@ -17,6 +18,14 @@ export interface SigningChoice {
   algorithm: SignatureAlgorithm;
 }
 
+/** One attribute as evaluated; `values` is empty when the configured source had no value. */
+export interface AttributeOut {
+  name: string;
+  values: string[];
+  /** Set on attributes that carry the user's group memberships. */
+  group?: boolean;
+}
+
 /** Everything a profile needs to write one SAML Response. */
 export interface ResponseInput {
   issuer: string;
@@ -26,10 +35,15 @@ export interface ResponseInput {
   inResponseTo: string | undefined;
   nameId: string;
   nameIdFormat: NameIdFormat;
-  attributes: { name: string; values: string[] }[];
+  /** Each profile decides how an attribute with no values is written (left out, or an empty value). */
+  attributes: AttributeOut[];
   now: Date;
+  /** When the user signed in at the IdP (defaults to `now`); vendors that echo the original sign-in use it. */
+  authnInstant?: Date;
   signing: SigningChoice;
   key: SigningKey;
+  /** Encrypts the (signed) Assertion for the SP when set. */
+  encryption?: EncryptionChoice;
 }
 
 export interface BuiltResponse {
@@ -58,4 +72,33 @@ export interface Profile {
   /** Evaluates an attribute-statement value written in the vendor console's syntax. */
   evaluate(expression: string, subject: SubjectData): string | string[] | null;
   buildResponse(input: ResponseInput): BuiltResponse;
+  /** What the vendor writes when the admin left Audience or Recipient blank (OneLogin: `{audience}`). */
+  blankPlaceholders?: { audience: string; recipient: string };
+  /** The Audience the vendor writes for a configured SP entity ID (Entra: `spn:` for non-URIs). */
+  audienceFor?(entityId: string): string;
+  /** Claims the vendor sends without being configured (Entra's default claim set), first in order. */
+  defaultAttributes?(subject: SubjectData, tenant: TenantFacts): AttributeOut[];
+  /** Last rewrite of the attribute list (Entra's group overage claim). */
+  adjustAttributes?(
+    attributes: AttributeOut[],
+    subject: SubjectData,
+    tenant: TenantFacts,
+    quirks: Quirks,
+  ): AttributeOut[];
+  /** Vendor quirks a setup may switch, with the vendor's own defaults. */
+  defaultQuirks?: Partial<Quirks>;
+}
+
+/** Tenant-level facts some vendors echo in claims. */
+export interface TenantFacts {
+  entityId: string;
+  orgId: string;
+}
+
+/** Known vendor behaviours a tenant setup can switch on or off. */
+export interface Quirks {
+  /** Google: the ACS URL must be https, otherwise the user gets `app_not_configured_for_user`. */
+  httpsOnlyAcs: boolean;
+  /** Entra: above this many groups the groups claim is replaced by the `groups.link` overage claim. */
+  groupOverageLimit: number;
 }
