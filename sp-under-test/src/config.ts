@@ -25,6 +25,18 @@ export const SP_DEFAULTS = {
   authnRequestMaxAgeMs: 10 * 60 * 1000,
   /** Environments a workspace gets when none are named. */
   defaultEnvironments: ['DEV'] as string[],
+  /** SMTP server the SP sends mail through (nodemailer); mail is recorded as unsent when undefined. */
+  smtp: undefined as { host: string; port: number } | undefined,
+  /** Sender address of the SP's mail. */
+  mailFrom: 'sp-under-test <no-reply@sp-under-test.invalid>',
+  /** How long an SMTP delivery may take before the message is recorded as failed. */
+  smtpTimeoutMs: 10_000,
+  /** How long an email-verification link and code stay valid. */
+  verificationLifetimeMs: 30 * 60 * 1000,
+  /** Wrong codes accepted for one verification before it is burnt. */
+  verificationMaxAttempts: 5,
+  /** Who must sign in with SAML SSO when a workspace does not say: members marked SSO-required (JIT users are). */
+  enforceSamlFor: 'selected' as 'all' | 'all-except-admins' | 'selected',
   /** PEM key pair for signing AuthnRequests and decrypting assertions; generated into dataDir when undefined. */
   keyPair: undefined as { privateKeyPem: string; certificatePem: string } | undefined,
 };

@@ -2,6 +2,7 @@ import type { Db } from './db/open.js';
 import { DEFAULT_ROLE, SYSTEM_ROLES, roleAttributeFor } from './roles.js';
 import { audit } from './store/audit.js';
 import { addMember, createUser, findMemberByUserId, findUserByEmail, type Member } from './store/members.js';
+import { groupsOfMember, replaceMemberGroups } from './store/groups.js';
 import { customRoleNames, type SamlSettings, type Workspace } from './store/workspaces.js';
 
 export const JIT_ERROR_CODES = {
@@ -63,9 +64,50 @@ export function rolesFrom(
   return roles;
 }
 
-export interface SignInResult {
-  member: Member;
-  created: boolean;
+/** Seed 001 "Group membership: SAML group memberships are synced": the multi-valued `groups` attribute. */
+export function groupsFrom(identity: SamlIdentity): string[] {
+  return [...new Set((identity.attributes.groups ?? []).map((g) => g.trim()).filter(Boolean))];
+}
+
+export type SignInResult =
+  | { kind: 'signed-in'; member: Member; created: boolean }
+  /** Seed 000 "multiple workspaces": the account exists but has never used this workspace. */
+  | {
+      kind: 'verify-email';
+      userId: number;
+      email: string;
+      roles: Record<string, string>;
+      groups: string[];
+    };
+
+/** The environments a JIT-created member gets access to (seed 001 "Environment access"). */
+export function jitEnvironments(workspace: Workspace, settings: SamlSettings): string[] {
+  return (settings.jitEnvironments ?? workspace.environments).filter((e) =>
+    workspace.environments.includes(e),
+  );
+}
+
+export function knownRoles(db: Db, workspace: Workspace): Set<string> {
+  return new Set<string>([...SYSTEM_ROLES, ...customRoleNames(db, workspace.id)]);
+}
+
+/** Adds a JIT member (new account, or an existing one after email verification) with its groups. */
+export function addJitMember(
+  db: Db,
+  workspace: Workspace,
+  userId: number,
+  email: string,
+  roles: Record<string, string>,
+  groups: string[],
+  now: Date,
+  how: 'new-account' | 'email-verified',
+): Member {
+  const memberId = addMember(db, workspace.id, userId, roles, 'jit', now, 'saml');
+  replaceMemberGroups(db, workspace.id, memberId, groups, 'jit', now);
+  const member = findMemberByUserId(db, workspace.id, userId);
+  if (!member) throw new Error('member vanished inside its own transaction');
+  audit(db, workspace.id, 'jit', 'member.created', email, { name: member.name, roles, groups, how }, now);
+  return member;
 }
 
 /**
@@ -86,21 +128,44 @@ export function signInWithSaml(
     const existing = user && findMemberByUserId(db, workspace.id, user.id);
     if (existing) {
       if (existing.status !== 'active') throw new LoginRefused('ERR_MEMBER_INACTIVE', existing.status);
-      return { member: existing, created: false };
+      // Seed 001: the profile and permissions are never updated from SAML; groups only when syncing is on.
+      if (settings.groupSync) {
+        const change = replaceMemberGroups(
+          db,
+          workspace.id,
+          existing.memberId,
+          groupsFrom(identity),
+          'jit',
+          now,
+        );
+        if (change.added.length || change.removed.length) {
+          audit(
+            db,
+            workspace.id,
+            'jit',
+            'member.groups-synced',
+            existing.email,
+            {
+              ...change,
+              groups: groupsOfMember(db, existing.memberId),
+            },
+            now,
+          );
+        }
+      }
+      return { kind: 'signed-in', member: existing, created: false };
     }
     if (!settings.jit) throw new LoginRefused('ERR_JIT_DISABLED', email);
-    if (user) throw new LoginRefused('ERR_VERIFICATION_REQUIRED', email);
-    const known = new Set<string>([...SYSTEM_ROLES, ...customRoleNames(db, workspace.id)]);
-    const environments = (settings.jitEnvironments ?? workspace.environments).filter((e) =>
-      workspace.environments.includes(e),
+    const roles = rolesFrom(
+      identity,
+      workspace,
+      jitEnvironments(workspace, settings),
+      knownRoles(db, workspace),
     );
-    const roles = rolesFrom(identity, workspace, environments, known);
-    const name = nameFrom(identity);
-    const userId = createUser(db, email, name, now);
-    addMember(db, workspace.id, userId, roles, 'jit', now);
-    audit(db, workspace.id, 'jit', 'member.created', email, { name, roles }, now);
-    const member = findMemberByUserId(db, workspace.id, userId);
-    if (!member) throw new Error('member vanished inside its own transaction');
-    return { member, created: true };
+    const groups = groupsFrom(identity);
+    if (user) return { kind: 'verify-email', userId: user.id, email: user.email, roles, groups };
+    const userId = createUser(db, email, nameFrom(identity), now);
+    const member = addJitMember(db, workspace, userId, email, roles, groups, now, 'new-account');
+    return { kind: 'signed-in', member, created: true };
   })();
 }

@@ -10,6 +10,7 @@ import { openDatabase, type Db } from './db/open.js';
 import type { SpContext } from './http/context.js';
 import { createApp } from './http/app.js';
 import { loadOrCreateSpKeys } from './keys.js';
+import { Mailer } from './mail/mailer.js';
 
 export interface RunningSp {
   url: string;
@@ -43,6 +44,7 @@ export async function startSp(options: SpOptions = {}): Promise<RunningSp> {
     config,
     clock,
     keyPair: config.keyPair ?? loadOrCreateSpKeys(dataDir),
+    mailer: new Mailer(db, config, clock),
     baseUrl: () => baseUrl,
   };
   const app = createApp(ctx);
@@ -67,6 +69,7 @@ export async function startSp(options: SpOptions = {}): Promise<RunningSp> {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      ctx.mailer.close();
       db.close();
     },
   };

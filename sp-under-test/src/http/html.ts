@@ -19,3 +19,12 @@ code{background:#f2f4f7;padding:0 .2rem}
 ${body}
 </body></html>`;
 }
+
+/** A page that explains why something was refused, with its stable error code for tools to read. */
+export function errorPage(title: string, code: string, message: string, extraHtml = ''): string {
+  return page(
+    title,
+    `<h1>${esc(title)}</h1><div class="error" data-error-code="${esc(code)}"><p>${esc(message)}</p>
+     <p class="muted">Error code <code>${esc(code)}</code></p></div>${extraHtml}`,
+  );
+}

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { findMemberByUserId, type Member } from '../store/members.js';
-import { endSession, findSession } from '../store/sessions.js';
+import { endSession, findSession, type SessionRow } from '../store/sessions.js';
 import type { Workspace } from '../store/workspaces.js';
 import type { SpContext } from './context.js';
 
@@ -23,6 +23,26 @@ export function setSessionCookie(ctx: SpContext, res: Response, token: string): 
     `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${Math.floor(
       ctx.config.sessionLifetimeMs / 1000,
     )}${secure}`,
+  );
+}
+
+export const VERIFICATION_COOKIE = 'sp_verify';
+
+/** The browser secret of a pending email verification, scoped to the workspace's verify pages. */
+export function setVerificationCookie(ctx: SpContext, res: Response, slug: string, browser: string): void {
+  const secure = ctx.baseUrl().startsWith('https:') ? '; Secure' : '';
+  res.append(
+    'Set-Cookie',
+    `${VERIFICATION_COOKIE}=${encodeURIComponent(browser)}; Path=/w/${encodeURIComponent(slug)}/verify; HttpOnly; SameSite=Lax; Max-Age=${Math.floor(
+      ctx.config.verificationLifetimeMs / 1000,
+    )}${secure}`,
+  );
+}
+
+export function clearVerificationCookie(res: Response, slug: string): void {
+  res.append(
+    'Set-Cookie',
+    `${VERIFICATION_COOKIE}=; Path=/w/${encodeURIComponent(slug)}/verify; HttpOnly; SameSite=Lax; Max-Age=0`,
   );
 }
 
@@ -50,4 +70,28 @@ export function currentMember(
     return 'locked';
   }
   return member;
+}
+
+/** The current session, whatever workspace it belongs to, or undefined. */
+export function currentSession(ctx: SpContext, req: Request): (SessionRow & { token: string }) | undefined {
+  const token = readCookie(req, SESSION_COOKIE);
+  if (!token) return undefined;
+  const session = findSession(ctx.db, token, ctx.clock.now());
+  return session && { ...session, token };
+}
+
+/** Like currentMember, with the session it came from (for its authentication method). */
+export function currentSignIn(
+  ctx: SpContext,
+  req: Request,
+  workspace: Workspace,
+): { member: Member; session: SessionRow & { token: string } } | 'none' | 'locked' {
+  const session = currentSession(ctx, req);
+  if (!session || session.workspaceId !== workspace.id) return 'none';
+  const member = findMemberByUserId(ctx.db, workspace.id, session.userId);
+  if (!member || member.status !== 'active') {
+    endSession(ctx.db, session.token, ctx.clock.now());
+    return 'locked';
+  }
+  return { member, session };
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 
-export type AuditSource = 'jit' | 'scim_auto_sync' | 'admin' | 'saml';
+export type AuditSource = 'jit' | 'scim_auto_sync' | 'admin' | 'saml' | 'password';
 
 export interface AuditEvent {
   id: number;

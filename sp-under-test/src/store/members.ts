@@ -94,15 +94,54 @@ export function addMember(
   roles: Record<string, string>,
   source: string,
   now: Date,
+  authMethod: 'saml' | 'password' = 'saml',
 ): number {
   const memberId = Number(
     db
       .prepare(
-        'INSERT INTO members (workspace_id, user_id, status, source, created_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO members (workspace_id, user_id, status, auth_method, source, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       )
-      .run(workspaceId, userId, 'active', source, now.toISOString()).lastInsertRowid,
+      .run(workspaceId, userId, 'active', authMethod, source, now.toISOString()).lastInsertRowid,
   );
   const put = db.prepare('INSERT INTO member_roles (member_id, environment, role) VALUES (?, ?, ?)');
   for (const [env, role] of Object.entries(roles)) put.run(memberId, env, role);
   return memberId;
+}
+
+/** Replaces a member's role per environment. */
+export function setMemberRoles(db: Db, memberId: number, roles: Record<string, string>): void {
+  db.prepare('DELETE FROM member_roles WHERE member_id = ?').run(memberId);
+  const put = db.prepare('INSERT INTO member_roles (member_id, environment, role) VALUES (?, ?, ?)');
+  for (const [env, role] of Object.entries(roles)) put.run(memberId, env, role);
+}
+
+export function setMemberStatus(db: Db, memberId: number, status: string): void {
+  db.prepare('UPDATE members SET status = ? WHERE id = ?').run(status, memberId);
+}
+
+export function setMemberAuthMethod(db: Db, memberId: number, authMethod: 'saml' | 'password'): void {
+  db.prepare('UPDATE members SET auth_method = ? WHERE id = ?').run(authMethod, memberId);
+}
+
+export function setUserPasswordHash(db: Db, userId: number, hash: string | null): void {
+  db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, userId);
+}
+
+export function userPasswordHash(db: Db, userId: number): string | null {
+  const row = db.prepare('SELECT password_hash FROM users WHERE id = ?').get(userId) as
+    { password_hash: string | null } | undefined;
+  return row?.password_hash ?? null;
+}
+
+/** The workspaces a user is an active member of, for the workspace switcher. */
+export function activeWorkspacesOfUser(
+  db: Db,
+  userId: number,
+): { workspaceId: number; slug: string; name: string }[] {
+  return db
+    .prepare(
+      `SELECT w.id AS workspaceId, w.slug, w.name FROM members m JOIN workspaces w ON w.id = m.workspace_id
+       WHERE m.user_id = ? AND m.status = 'active' ORDER BY w.name, w.slug`,
+    )
+    .all(userId) as { workspaceId: number; slug: string; name: string }[];
 }

@@ -7,6 +7,8 @@ export interface SessionRow {
   email: string;
   createdAt: string;
   expiresAt: string;
+  /** How the session was authenticated: `saml` or `password`. */
+  authMethod: string;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -19,11 +21,12 @@ export function createSession(
   sessionIndex: string | null,
   now: Date,
   lifetimeMs: number,
+  authMethod: 'saml' | 'password' = 'saml',
 ): string {
   const token = randomBytes(32).toString('base64url');
   db.prepare(
-    `INSERT INTO sessions (token_hash, user_id, workspace_id, saml_session_index, created_at, expires_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO sessions (token_hash, user_id, workspace_id, saml_session_index, created_at, expires_at, auth_method)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     hashToken(token),
     userId,
@@ -31,6 +34,7 @@ export function createSession(
     sessionIndex,
     now.toISOString(),
     new Date(now.getTime() + lifetimeMs).toISOString(),
+    authMethod,
   );
   return token;
 }
@@ -39,7 +43,7 @@ export function findSession(db: Db, token: string, now: Date): SessionRow | unde
   return db
     .prepare(
       `SELECT s.user_id AS userId, s.workspace_id AS workspaceId, u.email, s.created_at AS createdAt,
-         s.expires_at AS expiresAt
+         s.expires_at AS expiresAt, s.auth_method AS authMethod
        FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.token_hash = ? AND s.ended_at IS NULL AND s.expires_at > ?`,
     )
@@ -57,7 +61,7 @@ export function liveSessions(db: Db, workspaceId: number, now: Date): SessionRow
   return db
     .prepare(
       `SELECT s.user_id AS userId, s.workspace_id AS workspaceId, u.email, s.created_at AS createdAt,
-         s.expires_at AS expiresAt
+         s.expires_at AS expiresAt, s.auth_method AS authMethod
        FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.workspace_id = ? AND s.ended_at IS NULL AND s.expires_at > ? ORDER BY s.created_at`,
     )

@@ -16,7 +16,15 @@ export interface SamlSettings {
   /** Environments a JIT-created member gets access to; null means all of them. */
   jitEnvironments: string[] | null;
   allowIdpInitiated: boolean;
+  /** Seed 001 "Enforce SAML authentication for": who must use SSO rather than a password. */
+  enforceSamlFor: EnforceSamlFor;
+  /** Seed 001 "Enable user groups syncing": group memberships follow the assertion on every login. */
+  groupSync: boolean;
 }
+
+/** `selected`: members marked SSO-required (every JIT-created member is); `all-except-admins`: everyone without an Admin role. */
+export type EnforceSamlFor = 'all' | 'all-except-admins' | 'selected';
+export const ENFORCE_SAML_FOR: readonly EnforceSamlFor[] = ['all', 'all-except-admins', 'selected'];
 
 interface WorkspaceRow {
   id: number;
@@ -62,12 +70,13 @@ export function listWorkspaces(db: Db): Workspace[] {
 export function putSamlSettings(db: Db, workspaceId: number, s: SamlSettings, now: Date): void {
   db.prepare(
     `INSERT INTO saml_settings (workspace_id, idp_entity_id, sso_url, slo_url, certificates, jit, jit_environments,
-       allow_idp_initiated, updated_at)
-     VALUES (@workspaceId, @idpEntityId, @ssoUrl, @sloUrl, @certificates, @jit, @jitEnvironments, @allowIdpInitiated, @now)
+       allow_idp_initiated, enforce_saml_for, group_sync, updated_at)
+     VALUES (@workspaceId, @idpEntityId, @ssoUrl, @sloUrl, @certificates, @jit, @jitEnvironments, @allowIdpInitiated,
+       @enforceSamlFor, @groupSync, @now)
      ON CONFLICT (workspace_id) DO UPDATE SET idp_entity_id = excluded.idp_entity_id, sso_url = excluded.sso_url,
        slo_url = excluded.slo_url, certificates = excluded.certificates, jit = excluded.jit,
        jit_environments = excluded.jit_environments, allow_idp_initiated = excluded.allow_idp_initiated,
-       updated_at = excluded.updated_at`,
+       enforce_saml_for = excluded.enforce_saml_for, group_sync = excluded.group_sync, updated_at = excluded.updated_at`,
   ).run({
     workspaceId,
     idpEntityId: s.idpEntityId,
@@ -77,6 +86,8 @@ export function putSamlSettings(db: Db, workspaceId: number, s: SamlSettings, no
     jit: s.jit ? 1 : 0,
     jitEnvironments: s.jitEnvironments ? JSON.stringify(s.jitEnvironments) : null,
     allowIdpInitiated: s.allowIdpInitiated ? 1 : 0,
+    enforceSamlFor: s.enforceSamlFor,
+    groupSync: s.groupSync ? 1 : 0,
     now: now.toISOString(),
   });
 }
@@ -94,6 +105,8 @@ export function getSamlSettings(db: Db, workspaceId: number): SamlSettings | und
     jitEnvironments:
       r.jit_environments === null ? null : (JSON.parse(String(r.jit_environments)) as string[]),
     allowIdpInitiated: r.allow_idp_initiated === 1,
+    enforceSamlFor: String(r.enforce_saml_for) as EnforceSamlFor,
+    groupSync: r.group_sync === 1,
   };
 }
 
@@ -110,4 +123,18 @@ export function customRoleNames(db: Db, workspaceId: number): string[] {
       name: string;
     }[]
   ).map((r) => r.name);
+}
+
+export function customRoles(
+  db: Db,
+  workspaceId: number,
+): { name: string; permissions: Record<string, unknown> }[] {
+  return (
+    db
+      .prepare('SELECT name, permissions FROM custom_roles WHERE workspace_id = ? ORDER BY name')
+      .all(workspaceId) as {
+      name: string;
+      permissions: string;
+    }[]
+  ).map((r) => ({ name: r.name, permissions: JSON.parse(r.permissions) as Record<string, unknown> }));
 }

@@ -3,20 +3,50 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { parseIdpMetadata } from '../../metadata.js';
 import { SYSTEM_ROLES } from '../../roles.js';
 import { SamlRejected } from '../../saml/errors.js';
+import { hashPassword } from '../../passwords.js';
+import { ASSET_KINDS, createAsset, listAssets, type AssetKind } from '../../store/assets.js';
 import { audit, listAudit } from '../../store/audit.js';
-import { listMembers } from '../../store/members.js';
+import {
+  AUTH_METHODS,
+  environmentMethods,
+  putEnvironmentMethods,
+  type AuthMethod,
+} from '../../store/environment-auth.js';
+import { groupsOfMember, listGroups, replaceMemberGroups } from '../../store/groups.js';
+import { listOutbox } from '../../store/mail-outbox.js';
+import {
+  addMember,
+  createUser,
+  findMemberByEmail,
+  findUserByEmail,
+  listMembers,
+  setMemberAuthMethod,
+  setMemberRoles,
+  setMemberStatus,
+  setUserPasswordHash,
+} from '../../store/members.js';
+import {
+  ensureOrganisation,
+  listOrganisations,
+  organisationOfWorkspace,
+  setWorkspaceOrganisation,
+} from '../../store/organisations.js';
 import { liveSessions } from '../../store/sessions.js';
 import {
+  ENFORCE_SAML_FOR,
   addCustomRole,
   createWorkspace,
   customRoleNames,
+  customRoles,
   findWorkspace,
   getSamlSettings,
   listWorkspaces,
   putSamlSettings,
+  type EnforceSamlFor,
   type Workspace,
 } from '../../store/workspaces.js';
 import { acsUrl, spEntityId, type SpContext } from '../context.js';
+import { adminViewRoutes } from './admin-view.js';
 
 class AdminError extends Error {
   constructor(
@@ -68,10 +98,136 @@ function stringList(v: unknown, what: string): string[] {
   return v as string[];
 }
 
+const ACCESS_LEVELS = ['none', 'view', 'edit'];
+
+/** Custom role permissions (seed 000 "custom roles with specific access to folders, or permissions to edit connections and recipes"). */
+function rolePermissions(v: unknown): { folders: string[]; connections: string; recipes: string } {
+  if (v === undefined) return { folders: [], connections: 'none', recipes: 'none' };
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new AdminError(400, 'ERR_BAD_REQUEST', 'permissions must be an object');
+  const p = v as Record<string, unknown>;
+  const unknown = Object.keys(p).filter((k) => !['folders', 'connections', 'recipes'].includes(k));
+  if (unknown.length)
+    throw new AdminError(400, 'ERR_BAD_REQUEST', `unknown permissions: ${unknown.join(', ')}`);
+  const level = (k: 'connections' | 'recipes') => {
+    const x = p[k] ?? 'none';
+    if (!ACCESS_LEVELS.includes(x as string))
+      throw new AdminError(
+        400,
+        'ERR_BAD_REQUEST',
+        `permissions.${k} must be one of ${ACCESS_LEVELS.join(', ')}`,
+      );
+    return x as string;
+  };
+  return {
+    folders: p.folders === undefined ? [] : stringList(p.folders, 'permissions.folders'),
+    connections: level('connections'),
+    recipes: level('recipes'),
+  };
+}
+
+/** A role per environment, each role known to the workspace (names are case-sensitive). */
+function roleMap(ctx: SpContext, ws: Workspace, v: unknown): Record<string, string> {
+  if (v === undefined) return Object.fromEntries(ws.environments.map((e) => [e, 'Operator']));
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new AdminError(400, 'ERR_BAD_REQUEST', 'roles must map environments to role names');
+  const known = new Set<string>([...SYSTEM_ROLES, ...customRoleNames(ctx.db, ws.id)]);
+  for (const [env, role] of Object.entries(v as Record<string, unknown>)) {
+    if (!ws.environments.includes(env))
+      throw new AdminError(
+        400,
+        'ERR_BAD_REQUEST',
+        `environment ${env} is not among ${ws.environments.join(', ')}`,
+      );
+    if (typeof role !== 'string' || !known.has(role))
+      throw new AdminError(400, 'ERR_UNKNOWN_ROLE', `role ${String(role)} is not defined in ${ws.slug}`);
+  }
+  return v as Record<string, string>;
+}
+
 /** The observer and admin API that the harness and other tools read the SP's state through. */
 export function adminRoutes(ctx: SpContext): Router {
   const r = express.Router();
+  r.use(adminViewRoutes(ctx));
   r.use('/api/admin', requireAdmin(ctx), express.json({ limit: '1mb' }));
+
+  r.get('/api/admin/organisations', (_req, res) => {
+    res.json(
+      listOrganisations(ctx.db).map((o) => ({ slug: o.slug, name: o.name, workspaces: o.workspaces })),
+    );
+  });
+
+  r.get('/api/admin/workspaces/:ws', (req, res) => {
+    const ws = workspaceOf(ctx, req);
+    const settings = getSamlSettings(ctx.db, ws.id);
+    res.json({
+      slug: ws.slug,
+      name: ws.name,
+      organisation: organisationOfWorkspace(ctx.db, ws.id)?.slug ?? null,
+      environments: ws.environments,
+      authentication: {
+        environments: environmentMethods(ctx.db, ws.id, ws.environments),
+        enforceSamlFor: settings?.enforceSamlFor ?? ctx.config.enforceSamlFor,
+      },
+      saml: { configured: !!settings, entityId: spEntityId(ctx, ws.slug), acsUrl: acsUrl(ctx, ws.slug) },
+    });
+  });
+
+  r.put('/api/admin/workspaces/:ws/authentication', (req, res) => {
+    const ws = workspaceOf(ctx, req);
+    const b = body(req);
+    const envs = b.environments ?? {};
+    if (!envs || typeof envs !== 'object' || Array.isArray(envs))
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'environments must map environment names to method lists');
+    const methods: Record<string, AuthMethod[]> = {};
+    for (const [env, list] of Object.entries(envs as Record<string, unknown>)) {
+      if (!ws.environments.includes(env))
+        throw new AdminError(
+          400,
+          'ERR_BAD_REQUEST',
+          `environment ${env} is not among ${ws.environments.join(', ')}`,
+        );
+      const m = stringList(list, `environments.${env}`);
+      if (m.length === 0 || m.some((x) => !(AUTH_METHODS as readonly string[]).includes(x)))
+        throw new AdminError(
+          400,
+          'ERR_BAD_REQUEST',
+          `environments.${env} must list some of ${AUTH_METHODS.join(', ')}`,
+        );
+      methods[env] = [...new Set(m)] as AuthMethod[];
+    }
+    let enforce: EnforceSamlFor | undefined;
+    if (b.enforceSamlFor !== undefined) {
+      if (!(ENFORCE_SAML_FOR as readonly unknown[]).includes(b.enforceSamlFor))
+        throw new AdminError(
+          400,
+          'ERR_BAD_REQUEST',
+          `enforceSamlFor must be one of ${ENFORCE_SAML_FOR.join(', ')}`,
+        );
+      enforce = b.enforceSamlFor as EnforceSamlFor;
+    }
+    const settings = getSamlSettings(ctx.db, ws.id);
+    if (enforce && !settings)
+      throw new AdminError(409, 'ERR_SAML_NOT_CONFIGURED', 'configure SAML before enforcing it');
+    const now = ctx.clock.now();
+    ctx.db.transaction(() => {
+      putEnvironmentMethods(ctx.db, ws.id, methods);
+      if (enforce && settings) putSamlSettings(ctx.db, ws.id, { ...settings, enforceSamlFor: enforce }, now);
+    })();
+    audit(
+      ctx.db,
+      ws.id,
+      'admin',
+      'authentication.configured',
+      ws.slug,
+      { environments: methods, enforceSamlFor: enforce ?? null },
+      now,
+    );
+    res.json({
+      environments: environmentMethods(ctx.db, ws.id, ws.environments),
+      enforceSamlFor: getSamlSettings(ctx.db, ws.id)?.enforceSamlFor ?? ctx.config.enforceSamlFor,
+    });
+  });
 
   r.get('/api/admin/workspaces', (_req, res) => {
     res.json(
@@ -103,11 +259,19 @@ export function adminRoutes(ctx: SpContext): Router {
       throw new AdminError(409, 'ERR_WORKSPACE_EXISTS', `workspace ${slug} exists`);
     const name = typeof b.name === 'string' && b.name ? b.name : slug;
     const now = ctx.clock.now();
-    const ws = createWorkspace(ctx.db, slug, name, environments, now);
-    audit(ctx.db, ws.id, 'admin', 'workspace.created', slug, { environments }, now);
+    const orgSlug = b.organisation === undefined ? 'default' : b.organisation;
+    if (typeof orgSlug !== 'string' || !SLUG.test(orgSlug))
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'organisation must match ' + SLUG.source);
+    const ws = ctx.db.transaction(() => {
+      const created = createWorkspace(ctx.db, slug, name, environments, now);
+      setWorkspaceOrganisation(ctx.db, created.id, ensureOrganisation(ctx.db, orgSlug, orgSlug, now).id);
+      return created;
+    })();
+    audit(ctx.db, ws.id, 'admin', 'workspace.created', slug, { environments, organisation: orgSlug }, now);
     res.status(201).json({
       slug: ws.slug,
       name: ws.name,
+      organisation: orgSlug,
       environments: ws.environments,
       saml: {
         entityId: spEntityId(ctx, slug),
@@ -167,7 +331,24 @@ export function adminRoutes(ctx: SpContext): Router {
         `jitEnvironments must be among ${ws.environments.join(', ')}`,
       );
     }
+    const previous = getSamlSettings(ctx.db, ws.id);
+    if (
+      b.enforceSamlFor !== undefined &&
+      !(ENFORCE_SAML_FOR as readonly unknown[]).includes(b.enforceSamlFor)
+    )
+      throw new AdminError(
+        400,
+        'ERR_BAD_REQUEST',
+        `enforceSamlFor must be one of ${ENFORCE_SAML_FOR.join(', ')}`,
+      );
+    if (b.groupSync !== undefined && typeof b.groupSync !== 'boolean')
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'groupSync must be true or false');
     const settings = {
+      enforceSamlFor:
+        (b.enforceSamlFor as EnforceSamlFor | undefined) ??
+        previous?.enforceSamlFor ??
+        ctx.config.enforceSamlFor,
+      groupSync: (b.groupSync as boolean | undefined) ?? previous?.groupSync ?? false,
       idpEntityId: idp.entityId,
       ssoUrl: idp.ssoUrl,
       sloUrl: idp.sloUrl,
@@ -178,13 +359,25 @@ export function adminRoutes(ctx: SpContext): Router {
     };
     const now = ctx.clock.now();
     putSamlSettings(ctx.db, ws.id, settings, now);
-    audit(ctx.db, ws.id, 'admin', 'saml.configured', idp.entityId, { jit: settings.jit }, now);
+    audit(
+      ctx.db,
+      ws.id,
+      'admin',
+      'saml.configured',
+      idp.entityId,
+      { jit: settings.jit, groupSync: settings.groupSync, enforceSamlFor: settings.enforceSamlFor },
+      now,
+    );
     res.json({ ...settings, sp: { entityId: spEntityId(ctx, ws.slug), acsUrl: acsUrl(ctx, ws.slug) } });
   });
 
   r.get('/api/admin/workspaces/:ws/roles', (req, res) => {
     const ws = workspaceOf(ctx, req);
-    res.json({ system: SYSTEM_ROLES, custom: customRoleNames(ctx.db, ws.id) });
+    res.json({
+      system: SYSTEM_ROLES,
+      custom: customRoleNames(ctx.db, ws.id),
+      customRoles: customRoles(ctx.db, ws.id),
+    });
   });
 
   r.post('/api/admin/workspaces/:ws/roles', (req, res) => {
@@ -197,7 +390,7 @@ export function adminRoutes(ctx: SpContext): Router {
     ) {
       throw new AdminError(400, 'ERR_BAD_REQUEST', 'name must be a new role name of letters, digits, _ . -');
     }
-    const permissions = b.permissions && typeof b.permissions === 'object' ? b.permissions : {};
+    const permissions = rolePermissions(b.permissions);
     addCustomRole(ctx.db, ws.id, b.name, permissions);
     audit(ctx.db, ws.id, 'admin', 'role.created', b.name, {}, ctx.clock.now());
     res.status(201).json({ name: b.name, permissions });
@@ -211,6 +404,7 @@ export function adminRoutes(ctx: SpContext): Router {
         name: m.name,
         status: m.status,
         roles: m.roles,
+        groups: groupsOfMember(ctx.db, m.memberId),
         authMethod: m.authMethod,
         source: m.source,
         createdAt: m.createdAt,
@@ -218,11 +412,128 @@ export function adminRoutes(ctx: SpContext): Router {
     );
   });
 
+  r.post('/api/admin/workspaces/:ws/members', (req, res) => {
+    const ws = workspaceOf(ctx, req);
+    const b = body(req);
+    if (typeof b.email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(b.email))
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'email must be an email address');
+    const email = b.email;
+    const roles = roleMap(ctx, ws, b.roles);
+    const groups = b.groups === undefined ? [] : stringList(b.groups, 'groups');
+    const password = b.password === undefined ? undefined : b.password;
+    if (password !== undefined && (typeof password !== 'string' || password.length < 8))
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'password must have at least 8 characters');
+    const authMethod = b.authMethod ?? (password ? 'password' : 'saml');
+    if (authMethod !== 'saml' && authMethod !== 'password')
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'authMethod must be saml or password');
+    if (findMemberByEmail(ctx.db, ws.id, email))
+      throw new AdminError(409, 'ERR_MEMBER_EXISTS', `${email} is already a member of ${ws.slug}`);
+    const now = ctx.clock.now();
+    ctx.db.transaction(() => {
+      const user = findUserByEmail(ctx.db, email);
+      const name = typeof b.name === 'string' && b.name.trim() ? b.name.trim() : email.split('@')[0]!;
+      const userId = user?.id ?? createUser(ctx.db, email, name, now);
+      if (typeof password === 'string') setUserPasswordHash(ctx.db, userId, hashPassword(password));
+      const memberId = addMember(ctx.db, ws.id, userId, roles, 'admin', now, authMethod);
+      replaceMemberGroups(ctx.db, ws.id, memberId, groups, 'admin', now);
+      audit(ctx.db, ws.id, 'admin', 'member.created', email, { roles, groups, authMethod }, now);
+    })();
+    const m = findMemberByEmail(ctx.db, ws.id, email)!;
+    res
+      .status(201)
+      .json({
+        email: m.email,
+        name: m.name,
+        status: m.status,
+        roles: m.roles,
+        groups,
+        authMethod: m.authMethod,
+      });
+  });
+
+  r.patch('/api/admin/workspaces/:ws/members/:email', (req, res) => {
+    const ws = workspaceOf(ctx, req);
+    const b = body(req);
+    const m = findMemberByEmail(ctx.db, ws.id, String(req.params.email));
+    if (!m) throw new AdminError(404, 'ERR_NO_MEMBER', `no member ${String(req.params.email)} in ${ws.slug}`);
+    const roles = b.roles === undefined ? undefined : roleMap(ctx, ws, b.roles);
+    const status = b.status;
+    if (status !== undefined && !['active', 'suspended', 'deactivated'].includes(status as string))
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'status must be active, suspended or deactivated');
+    const authMethod = b.authMethod;
+    if (authMethod !== undefined && authMethod !== 'saml' && authMethod !== 'password')
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'authMethod must be saml or password');
+    const groups = b.groups === undefined ? undefined : stringList(b.groups, 'groups');
+    const now = ctx.clock.now();
+    ctx.db.transaction(() => {
+      if (roles) setMemberRoles(ctx.db, m.memberId, roles);
+      if (typeof status === 'string') setMemberStatus(ctx.db, m.memberId, status);
+      if (authMethod) setMemberAuthMethod(ctx.db, m.memberId, authMethod);
+      if (groups) replaceMemberGroups(ctx.db, ws.id, m.memberId, groups, 'admin', now);
+      audit(ctx.db, ws.id, 'admin', 'member.updated', m.email, { roles, status, authMethod, groups }, now);
+    })();
+    const after = findMemberByEmail(ctx.db, ws.id, m.email)!;
+    res.json({
+      email: after.email,
+      name: after.name,
+      status: after.status,
+      roles: after.roles,
+      groups: groupsOfMember(ctx.db, after.memberId),
+      authMethod: after.authMethod,
+    });
+  });
+
+  r.get('/api/admin/workspaces/:ws/groups', (req, res) => {
+    res.json(listGroups(ctx.db, workspaceOf(ctx, req).id));
+  });
+
+  r.get('/api/admin/workspaces/:ws/assets', (req, res) => {
+    res.json(listAssets(ctx.db, workspaceOf(ctx, req).id));
+  });
+
+  r.post('/api/admin/workspaces/:ws/assets', (req, res) => {
+    const ws = workspaceOf(ctx, req);
+    const b = body(req);
+    if (!(ASSET_KINDS as readonly unknown[]).includes(b.kind))
+      throw new AdminError(400, 'ERR_BAD_REQUEST', `kind must be one of ${ASSET_KINDS.join(', ')}`);
+    if (typeof b.name !== 'string' || !b.name.trim())
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'name is required');
+    if (typeof b.owner !== 'string')
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'owner (a member email) is required');
+    const owner = findMemberByEmail(ctx.db, ws.id, b.owner);
+    if (!owner) throw new AdminError(404, 'ERR_NO_MEMBER', `no member ${b.owner} in ${ws.slug}`);
+    const folder = typeof b.folder === 'string' ? b.folder : null;
+    const now = ctx.clock.now();
+    const id = createAsset(
+      ctx.db,
+      ws.id,
+      {
+        kind: b.kind as AssetKind,
+        name: b.name.trim(),
+        folder,
+        ownerUserId: owner.userId,
+        ownerEmail: owner.email,
+      },
+      now,
+    );
+    audit(ctx.db, ws.id, 'admin', 'asset.created', owner.email, { id, kind: b.kind, name: b.name }, now);
+    res.status(201).json(listAssets(ctx.db, ws.id).find((a) => a.id === id));
+  });
+
+  r.get('/api/admin/workspaces/:ws/mail', (req, res) => {
+    res.json(listOutbox(ctx.db, workspaceOf(ctx, req).id));
+  });
+
+  r.get('/api/admin/mail', (_req, res) => {
+    res.json({ smtp: ctx.config.smtp ?? null, messages: listOutbox(ctx.db) });
+  });
+
   r.get('/api/admin/workspaces/:ws/sessions', (req, res) => {
     const ws = workspaceOf(ctx, req);
     res.json(
       liveSessions(ctx.db, ws.id, ctx.clock.now()).map((s) => ({
         email: s.email,
+        authMethod: s.authMethod,
         createdAt: s.createdAt,
         expiresAt: s.expiresAt,
       })),

@@ -1,9 +1,40 @@
-import express, { type Router } from 'express';
-import { findWorkspace } from '../../store/workspaces.js';
-import { endSession } from '../../store/sessions.js';
+import express, { type Response, type Router } from 'express';
+import { ACCESS_ERROR_CODES, environmentRefusal, samlRequiredFor } from '../../auth-policy.js';
+import { audit } from '../../store/audit.js';
+import { environmentMethods, type AuthMethod } from '../../store/environment-auth.js';
+import { groupsOfMember } from '../../store/groups.js';
+import { activeWorkspacesOfUser, findMemberByUserId } from '../../store/members.js';
+import { organisationOfWorkspace } from '../../store/organisations.js';
+import { createSession, endSession } from '../../store/sessions.js';
+import { findWorkspace, findWorkspaceById, getSamlSettings, type Workspace } from '../../store/workspaces.js';
 import type { SpContext } from '../context.js';
-import { esc, page } from '../html.js';
-import { SESSION_COOKIE, clearSessionCookie, currentMember, readCookie } from '../session.js';
+import { errorPage, esc, page } from '../html.js';
+import {
+  SESSION_COOKIE,
+  clearSessionCookie,
+  currentSession,
+  currentSignIn,
+  readCookie,
+  setSessionCookie,
+} from '../session.js';
+import { signInRoutes } from './sign-in.js';
+import { verifyRoutes } from './verify.js';
+
+const lockedOut = (res: Response, ws: Workspace) => {
+  clearSessionCookie(res);
+  res
+    .status(403)
+    .type('html')
+    .send(
+      page(
+        'Access removed',
+        `<h1>Access removed</h1><p data-locked-out>Your access to ${esc(ws.name)} has ended.</p>`,
+      ),
+    );
+};
+
+const ssoLogin = (ws: Workspace, relay: string) =>
+  `/saml/${encodeURIComponent(ws.slug)}/login?RelayState=${encodeURIComponent(relay)}`;
 
 export function pageRoutes(ctx: SpContext): Router {
   const r = express.Router();
@@ -16,6 +47,9 @@ export function pageRoutes(ctx: SpContext): Router {
       );
   });
 
+  r.use(verifyRoutes(ctx));
+  r.use(signInRoutes(ctx));
+
   r.post('/w/:ws/logout', (req, res) => {
     const token = readCookie(req, SESSION_COOKIE);
     if (token) endSession(ctx.db, token, ctx.clock.now());
@@ -27,36 +61,145 @@ export function pageRoutes(ctx: SpContext): Router {
     res.type('html').send(page('Signed out', `<h1>Signed out</h1><p>You left ${esc(req.params.ws)}.</p>`));
   });
 
-  // Every page inside a workspace re-checks the member on each request.
-  r.get(['/w/:ws', '/w/:ws/{*rest}'], (req, res) => {
-    const ws = findWorkspace(ctx.db, String(req.params.ws));
-    if (!ws) return void res.status(404).type('text').send('no such workspace');
-    const member = currentMember(ctx, req, ws);
-    if (member === 'locked') {
-      clearSessionCookie(res);
+  // Seed 000 step 8: "The user can switch between the Finance and HR workspaces".
+  r.get('/switch', (req, res) => {
+    const session = currentSession(ctx, req);
+    if (!session) return void res.redirect(302, '/');
+    const current = findWorkspaceById(ctx.db, session.workspaceId);
+    const items = activeWorkspacesOfUser(ctx.db, session.userId)
+      .map((w) =>
+        w.workspaceId === session.workspaceId
+          ? `<li data-workspace="${esc(w.slug)}"><strong>${esc(w.name)}</strong> (current)</li>`
+          : `<li data-workspace="${esc(w.slug)}"><a href="/switch/${esc(w.slug)}">${esc(w.name)}</a></li>`,
+      )
+      .join('');
+    res.type('html').send(
+      page(
+        'Switch workspace',
+        `<h1>Switch workspace</h1><p data-testid="signed-in-as">Signed in as <strong>${esc(session.email)}</strong>
+         in ${esc(current?.name ?? '')}</p><ul data-testid="workspaces">${items}</ul>`,
+      ),
+    );
+  });
+
+  r.get('/switch/:ws', (req, res) => {
+    const target = findWorkspace(ctx.db, String(req.params.ws));
+    if (!target) return void res.status(404).type('text').send('no such workspace');
+    const session = currentSession(ctx, req);
+    if (!session) return void res.redirect(302, ssoLogin(target, `/w/${target.slug}`));
+    const member = findMemberByUserId(ctx.db, target.id, session.userId);
+    if (!member || member.status !== 'active') {
       return void res
         .status(403)
         .type('html')
         .send(
-          page(
-            'Access removed',
-            `<h1>Access removed</h1><p data-locked-out>Your access to ${esc(ws.name)} has ended.</p>`,
+          errorPage(
+            'Not a member',
+            'ERR_NOT_A_MEMBER',
+            `${session.email} is not an active member of ${target.name}.`,
+            `<p><a href="/saml/${esc(target.slug)}/login">Sign in to ${esc(target.name)} with SSO</a></p>`,
           ),
         );
     }
-    if (member === 'none') {
-      const relay = req.originalUrl;
+    // The sign-in carries over only inside one organisation, and only when it satisfies the
+    // target's policy; otherwise the target's own SSO runs.
+    const fromOrg = organisationOfWorkspace(ctx.db, session.workspaceId)?.id;
+    const sameOrg = fromOrg !== undefined && fromOrg === organisationOfWorkspace(ctx.db, target.id)?.id;
+    const method = session.authMethod as AuthMethod;
+    if (!sameOrg || (method === 'password' && samlRequiredFor(member, getSamlSettings(ctx.db, target.id)))) {
+      return void res.redirect(302, ssoLogin(target, `/w/${target.slug}`));
+    }
+    const now = ctx.clock.now();
+    endSession(ctx.db, session.token, now);
+    const token = createSession(
+      ctx.db,
+      member.userId,
+      target.id,
+      null,
+      now,
+      ctx.config.sessionLifetimeMs,
+      method,
+    );
+    audit(
+      ctx.db,
+      target.id,
+      method === 'password' ? 'password' : 'saml',
+      'session.switched',
+      member.email,
+      {
+        from: findWorkspaceById(ctx.db, session.workspaceId)?.slug ?? null,
+      },
+      now,
+    );
+    setSessionCookie(ctx, res, token);
+    res.redirect(303, `/w/${encodeURIComponent(target.slug)}`);
+  });
+
+  // One environment of the workspace: the member's role there and the session's method must both allow it.
+  r.get('/w/:ws/env/:env', (req, res) => {
+    const ws = findWorkspace(ctx.db, String(req.params.ws));
+    if (!ws) return void res.status(404).type('text').send('no such workspace');
+    const env = String(req.params.env);
+    const methods = environmentMethods(ctx.db, ws.id, ws.environments);
+    const signIn = currentSignIn(ctx, req, ws);
+    if (signIn === 'locked') return lockedOut(res, ws);
+    if (signIn === 'none') {
+      const accepted = methods[env] ?? ['saml'];
       return void res.redirect(
         302,
-        `/saml/${encodeURIComponent(ws.slug)}/login?RelayState=${encodeURIComponent(relay)}`,
+        accepted.includes('saml')
+          ? ssoLogin(ws, req.originalUrl)
+          : `/w/${encodeURIComponent(ws.slug)}/sign-in?next=${encodeURIComponent(req.originalUrl)}`,
       );
     }
+    const { member, session } = signIn;
+    const refusal = environmentRefusal(member, env, session.authMethod as AuthMethod, methods);
+    if (refusal) {
+      const other =
+        refusal === 'ERR_ENV_REQUIRES_SSO'
+          ? `<p><a href="${esc(ssoLogin(ws, req.originalUrl))}" data-testid="sso-link">Sign in with SSO</a></p>`
+          : refusal === 'ERR_ENV_REQUIRES_PASSWORD'
+            ? `<p><a href="/w/${esc(ws.slug)}/sign-in?next=${esc(encodeURIComponent(req.originalUrl))}">Sign in with a password</a></p>`
+            : '';
+      return void res
+        .status(refusal === 'ERR_ENV_UNKNOWN' ? 404 : 403)
+        .type('html')
+        .send(
+          errorPage(`${env} is not open to you`, refusal, `${env}: ${ACCESS_ERROR_CODES[refusal]}.`, other),
+        );
+    }
+    res.type('html').send(
+      page(
+        `${ws.name} ${env} — sp-under-test`,
+        `<h1>${esc(ws.name)} · ${esc(env)}</h1>
+         <p data-testid="signed-in-as">Signed in as <strong>${esc(member.email)}</strong> (${esc(member.name)})</p>
+         <p data-testid="environment">Environment ${esc(env)}, role <strong data-role>${esc(member.roles[env])}</strong>,
+         signed in with ${session.authMethod === 'password' ? 'a password' : 'SAML SSO'}.</p>
+         <p><a href="/w/${esc(ws.slug)}">Back to ${esc(ws.name)}</a></p>`,
+      ),
+    );
+  });
+
+  // Every page inside a workspace re-checks the member on each request.
+  r.get(['/w/:ws', '/w/:ws/{*rest}'], (req, res) => {
+    const ws = findWorkspace(ctx.db, String(req.params.ws));
+    if (!ws) return void res.status(404).type('text').send('no such workspace');
+    const signIn = currentSignIn(ctx, req, ws);
+    if (signIn === 'locked') return lockedOut(res, ws);
+    if (signIn === 'none') return void res.redirect(302, ssoLogin(ws, req.originalUrl));
+    const { member, session } = signIn;
+    const methods = environmentMethods(ctx.db, ws.id, ws.environments);
     const rows = ws.environments
-      .map(
-        (env) =>
-          `<tr><td>${esc(env)}</td><td data-env="${esc(env)}">${esc(member.roles[env] ?? 'no access')}</td></tr>`,
-      )
+      .map((env) => {
+        const refusal = environmentRefusal(member, env, session.authMethod as AuthMethod, methods);
+        const open = refusal
+          ? `<span class="muted">${esc(refusal)}</span>`
+          : `<a href="/w/${esc(ws.slug)}/env/${esc(env)}">open</a>`;
+        return `<tr><td>${esc(env)}</td><td data-env="${esc(env)}">${esc(member.roles[env] ?? 'no access')}</td><td>${esc(methods[env]!.join(', '))}</td><td>${open}</td></tr>`;
+      })
       .join('');
+    const groups = groupsOfMember(ctx.db, member.memberId);
+    const others = activeWorkspacesOfUser(ctx.db, member.userId).length > 1;
     const rest = req.params.rest;
     const where = Array.isArray(rest) ? rest.join('/') : rest ? String(rest) : '';
     res.type('html').send(
@@ -64,8 +207,10 @@ export function pageRoutes(ctx: SpContext): Router {
         `${ws.name} — sp-under-test`,
         `<h1>${esc(ws.name)}</h1>
          <p data-testid="signed-in-as">Signed in as <strong>${esc(member.email)}</strong> (${esc(member.name)})</p>
+         <p data-testid="workspace">Workspace <code>${esc(ws.slug)}</code>${others ? ` · <a href="/switch" data-testid="switch-link">Switch workspace</a>` : ''}</p>
          ${where ? `<p data-testid="location">You are at <code>/${esc(where)}</code></p>` : ''}
-         <table><thead><tr><th>Environment</th><th>Role</th></tr></thead><tbody>${rows}</tbody></table>
+         <table><thead><tr><th>Environment</th><th>Role</th><th>Sign-in methods</th><th></th></tr></thead><tbody>${rows}</tbody></table>
+         <p data-testid="groups">Groups: ${groups.length ? groups.map(esc).join(', ') : 'none'}</p>
          <form method="post" action="/w/${esc(ws.slug)}/logout"><button type="submit">Sign out</button></form>`,
       ),
     );

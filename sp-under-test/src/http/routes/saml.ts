@@ -10,7 +10,8 @@ import { createSession } from '../../store/sessions.js';
 import { findWorkspace, getSamlSettings, type Workspace } from '../../store/workspaces.js';
 import { acsUrl, spEntityId, type SpContext } from '../context.js';
 import { esc, page } from '../html.js';
-import { setSessionCookie } from '../session.js';
+import { setSessionCookie, setVerificationCookie } from '../session.js';
+import { startVerification } from '../../verification.js';
 
 function serviceProvider(ctx: SpContext, slug: string) {
   return new saml2.ServiceProvider({
@@ -109,6 +110,31 @@ export function samlRoutes(ctx: SpContext): Router {
         { nameId: acs.nameId!, nameIdFormat: acs.nameIdFormat, attributes: acs.saml2User?.attributes ?? {} },
         now,
       );
+      const relayState = safeRelayState(ws.slug, req.body?.RelayState);
+      if (result.kind === 'verify-email') {
+        const started = await startVerification(
+          {
+            db: ctx.db,
+            mailer: ctx.mailer,
+            baseUrl: ctx.baseUrl(),
+            lifetimeMs: ctx.config.verificationLifetimeMs,
+          },
+          ws,
+          result,
+          relayState,
+          now,
+        );
+        if (started.mail.status !== 'sent') {
+          return refusal(
+            res,
+            502,
+            'ERR_MAIL_FAILED',
+            `The verification email to ${result.email} could not be sent (${started.mail.error ?? started.mail.status}).`,
+          );
+        }
+        setVerificationCookie(ctx, res, ws.slug, started.browser);
+        return void res.redirect(303, `/w/${encodeURIComponent(ws.slug)}/verify`);
+      }
       const token = createSession(
         ctx.db,
         result.member.userId,
@@ -116,10 +142,11 @@ export function samlRoutes(ctx: SpContext): Router {
         acs.saml2User?.session_index ?? null,
         now,
         ctx.config.sessionLifetimeMs,
+        'saml',
       );
       audit(ctx.db, ws.id, 'saml', 'session.created', result.member.email, { created: result.created }, now);
       setSessionCookie(ctx, res, token);
-      res.redirect(303, safeRelayState(ws.slug, req.body?.RelayState));
+      res.redirect(303, relayState);
     } catch (e) {
       if (e instanceof SamlRejected) {
         audit(ctx.db, ws.id, 'saml', 'saml.rejected', null, { code: e.code, detail: e.detail ?? null }, now);

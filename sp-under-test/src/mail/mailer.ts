@@ -1,0 +1,73 @@
+import nodemailer from 'nodemailer';
+import type { SpConfig } from '../config.js';
+import type { Db } from '../db/open.js';
+import { markMail, recordMail, type MailStatus } from '../store/mail-outbox.js';
+import type { Clock } from '../clock.js';
+
+export interface OutgoingMail {
+  workspaceId: number | null;
+  kind: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface MailResult {
+  outboxId: number;
+  status: MailStatus;
+  error?: string;
+}
+
+/**
+ * Sends the SP's mail over SMTP through nodemailer and records each attempt in the outbox.
+ * Without an SMTP server configured, a message is recorded as `unsent` and not delivered.
+ */
+export class Mailer {
+  private readonly transport: nodemailer.Transporter | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: SpConfig,
+    private readonly clock: Clock,
+  ) {
+    if (config.smtp) {
+      this.transport = nodemailer.createTransport({
+        host: config.smtp.host,
+        port: config.smtp.port,
+        secure: false,
+        connectionTimeout: config.smtpTimeoutMs,
+        greetingTimeout: config.smtpTimeoutMs,
+        socketTimeout: config.smtpTimeoutMs,
+      });
+    }
+  }
+
+  async send(mail: OutgoingMail): Promise<MailResult> {
+    const outboxId = recordMail(this.db, mail, this.clock.now());
+    if (!this.transport) {
+      const error = 'no SMTP server is configured (start the SP with --smtp host:port)';
+      markMail(this.db, outboxId, 'unsent', { error }, this.clock.now());
+      return { outboxId, status: 'unsent', error };
+    }
+    try {
+      const info = (await this.transport.sendMail({
+        from: this.config.mailFrom,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      })) as { messageId?: string };
+      markMail(this.db, outboxId, 'sent', { messageId: info.messageId ?? '' }, this.clock.now());
+      return { outboxId, status: 'sent' };
+    } catch (e) {
+      const error = (e as Error).message;
+      markMail(this.db, outboxId, 'failed', { error }, this.clock.now());
+      return { outboxId, status: 'failed', error };
+    }
+  }
+
+  close(): void {
+    this.transport?.close();
+  }
+}
