@@ -14,6 +14,8 @@ export const IDP_ERROR_CODES = {
   ERR_BAD_CREDENTIALS: 'unknown user or wrong password',
   ERR_USER_NOT_ASSIGNED: 'the user is not assigned to this application',
   ERR_BAD_SETUP: 'the tenant setup is invalid',
+  ERR_NO_MUTATION: 'no such mutation in the attack catalogue',
+  ERR_MUTATION_PRECONDITION: 'the armed mutation needs something this tenant has not done yet',
   ERR_APP_NOT_CONFIGURED_FOR_USER: 'app_not_configured_for_user: service is not configured for this user',
   ERR_REQUEST_SIGNATURE: 'the request is not signed, or its signature does not verify with the SP certificate',
   ERR_LOGOUT_REQUEST_MALFORMED: 'the logout message is not a well-formed SAML 2.0 LogoutRequest or LogoutResponse',

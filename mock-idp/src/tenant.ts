@@ -7,6 +7,7 @@ import {
   type BuiltResponse,
   type Profile,
   type Quirks,
+  type ResponseInput,
   type SubjectData,
   type TenantFacts,
 } from './profiles/profile.js';
@@ -107,13 +108,17 @@ export class Tenant {
     }
   }
 
-  /** Writes a signed SAML Response for `user`, answering `inResponseTo` when given. */
+  /**
+   * Writes a signed SAML Response for `user`, answering `inResponseTo` when given. `adjust`
+   * changes the profile's input last (the attack catalogue in src/attacks/ uses it).
+   */
   respond(
     user: SetupUser,
     inResponseTo: string | undefined,
     acsUrl: string,
     now: Date,
     authnInstant?: Date,
+    adjust?: (input: ResponseInput) => ResponseInput,
   ): BuiltResponse {
     const app = this.setup.app;
     const source = app.nameId?.source ?? 'user.login';
@@ -124,7 +129,7 @@ export class Tenant {
     const enc = app.encryption;
     if (enc && !enc.certificatePem)
       throw new IdpError('ERR_BAD_SETUP', 'encryption needs the SP certificate');
-    return this.profile.buildResponse({
+    const input: ResponseInput = {
       issuer: this.entityId,
       destination: app.destination ?? acsUrl,
       recipient: app.recipient === '' ? (blank?.recipient ?? '') : (app.recipient ?? acsUrl),
@@ -143,7 +148,8 @@ export class Tenant {
       ...(enc?.certificatePem
         ? { encryption: { certificatePem: enc.certificatePem, data: enc.algorithm } }
         : {}),
-    });
+    };
+    return this.profile.buildResponse(adjust ? adjust(input) : input);
   }
 
   metadataXml(): string {

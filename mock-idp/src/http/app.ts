@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { IDP_DEFAULTS } from '../config.js';
+import { armMutation, armedMutation, deliverResponse, describeCatalogue, disarmMutation } from '../attacks/index.js';
 import { IdpError } from '../errors.js';
 import { decodeSamlRequest, parseAuthnRequest, type AuthnRequest } from '../saml/authn-request.js';
 import { checkSetup } from '../setup.js';
@@ -80,10 +81,10 @@ export function createIdpApp(state: IdpState): express.Express {
     if (user.assigned === false) throw new IdpError('ERR_USER_NOT_ASSIGNED', login, 403);
     const acsUrl = tenant.setup.app.ssoUrl;
     tenant.checkAcs(acsUrl);
-    const built = tenant.respond(user, p.request?.id, acsUrl, state.now());
+    const samlResponse = deliverResponse(tenant, user, p.request?.id, acsUrl, state.now());
     res.type('html').send(
       postBindingPage(acsUrl, {
-        SAMLResponse: Buffer.from(built.xml, 'utf8').toString('base64'),
+        SAMLResponse: samlResponse,
         RelayState: p.relayState ?? tenant.setup.app.defaultRelayState,
       }),
     );
@@ -230,6 +231,25 @@ export function createIdpApp(state: IdpState): express.Express {
   app.get('/api/admin/tenants/:tenant', (req, res) => {
     const t = tenantOf(req);
     res.json({ ...t.setup, signingKey: { certificatePem: t.certificatePem } });
+  });
+  // The attack catalogue (src/attacks/): list it, and arm one mutation for a tenant's next response.
+  app.get('/api/admin/attacks', (_req, res) => {
+    res.json(describeCatalogue());
+  });
+  app.get('/api/admin/tenants/:tenant/next-mutation', (req, res) => {
+    const t = tenantOf(req);
+    res.json({ tenant: t.name, mutation: armedMutation(t) ?? null });
+  });
+  app.put('/api/admin/tenants/:tenant/next-mutation', (req, res) => {
+    const t = tenantOf(req);
+    const id = (req.body as { mutation?: unknown } | undefined)?.mutation;
+    if (typeof id !== 'string') throw new IdpError('ERR_NO_MUTATION', 'give {"mutation": "saml.reject.…"}');
+    armMutation(t, id);
+    res.json({ tenant: t.name, mutation: id });
+  });
+  app.delete('/api/admin/tenants/:tenant/next-mutation', (req, res) => {
+    disarmMutation(tenantOf(req));
+    res.status(204).end();
   });
   app.delete('/api/admin/tenants/:tenant', (req, res) => {
     state.tenants.delete(String(req.params.tenant));

@@ -12,6 +12,7 @@ import { saml2jsAssert } from './saml2js-assert.js';
 import { singleAssertion } from './single-assertion.js';
 import { statusSuccess } from './status-success.js';
 import { subjectConfirmation } from './subject-confirmation.js';
+import { textValues } from './text-values.js';
 import { verifySignature } from './verify-signature.js';
 
 /**
@@ -22,6 +23,7 @@ import { verifySignature } from './verify-signature.js';
 export const ACS_CHECKS: readonly [string, AcsCheck][] = [
   ['decode-message', decodeMessage],
   ['parse-document', parseDocument],
+  ['text-values', textValues],
   ['status-success', statusSuccess],
   ['single-assertion', singleAssertion],
   ['saml2js-assert', saml2jsAssert],

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { IdpError } from '../errors.js';
+import { generateKeyPair, loadKeyPair, signingKeyFromPem } from '../keys.js';
+import type { ResponseInput } from '../profiles/profile.js';
+import type { SetupUser } from '../setup.js';
+import type { Tenant } from '../tenant.js';
+import type { SigningKey } from '../xmldsig/sign.js';
+import { findMutation } from './catalogue.js';
+import { base64 } from './dom.js';
+
+interface TenantAttackState {
+  /** Applied to the next response only, then cleared. */
+  next: string | undefined;
+  /** The last response delivered unmutated, which the replay mutation sends again. */
+  lastSent: string | undefined;
+}
+
+const states = new WeakMap<Tenant, TenantAttackState>();
+const stateOf = (t: Tenant): TenantAttackState => {
+  let s = states.get(t);
+  if (!s) states.set(t, (s = { next: undefined, lastSent: undefined }));
+  return s;
+};
+
+/** Arms `mutationId` for the tenant's next response; throws ERR_NO_MUTATION for an unknown ID. */
+export function armMutation(tenant: Tenant, mutationId: string): void {
+  if (!findMutation(mutationId)) throw new IdpError('ERR_NO_MUTATION', mutationId, 404);
+  stateOf(tenant).next = mutationId;
+}
+
+export function disarmMutation(tenant: Tenant): void {
+  stateOf(tenant).next = undefined;
+}
+
+export function armedMutation(tenant: Tenant): string | undefined {
+  return states.get(tenant)?.next;
+}
+
+let untrusted: SigningKey | undefined;
+/** The project's `untrusted` test key when present, else a key made once for this process. */
+function untrustedKey(): SigningKey {
+  if (!untrusted) {
+    const dir = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'keys');
+    const key = join(dir, 'untrusted.key.pem');
+    const cert = join(dir, 'untrusted.cert.pem');
+    untrusted = signingKeyFromPem(
+      existsSync(key) && existsSync(cert) ? loadKeyPair(key, cert) : generateKeyPair('untrusted'),
+    );
+  }
+  return untrusted;
+}
+
+/**
+ * The SAMLResponse form value for one sign-in: the tenant's response, or, when a mutation is
+ * armed, that mutation of it (once). The last unmutated value is kept for a later replay.
+ */
+export function deliverResponse(
+  tenant: Tenant,
+  user: SetupUser,
+  inResponseTo: string | undefined,
+  acsUrl: string,
+  now: Date,
+): string {
+  const state = stateOf(tenant);
+  const id = state.next;
+  state.next = undefined;
+  let value: string;
+  if (id) {
+    const build = (adjust?: (input: ResponseInput) => ResponseInput) =>
+      tenant.respond(user, inResponseTo, acsUrl, now, undefined, adjust).xml;
+    let input: ResponseInput | undefined;
+    build((i) => (input = i));
+    value = findMutation(id)!.mutate({
+      input: input!,
+      build,
+      untrustedKey,
+      previous: state.lastSent,
+    }).samlResponse;
+  } else {
+    value = base64(tenant.respond(user, inResponseTo, acsUrl, now).xml);
+    state.lastSent = value;
+  }
+  return value;
+}

@@ -1,0 +1,46 @@
+import { CONDITION_MUTATIONS } from './conditions.js';
+import { CONTENT_MUTATIONS } from './content.js';
+import { ENCODING_MUTATIONS } from './encoding.js';
+import { MARKUP_MUTATIONS } from './markup.js';
+import { SEQUENCE_MUTATIONS } from './sequence.js';
+import { SIGNATURE_MUTATIONS } from './signature.js';
+import type { Mutation } from './types.js';
+import { WRAPPING_MUTATIONS } from './wrapping.js';
+
+/**
+ * The attack catalogue: every named mutation of an otherwise valid vendor response. Each
+ * says which rule it tests and what a conforming SP does; README.md in this folder lists
+ * them. IDs are stable conformance case IDs.
+ */
+export const CATALOGUE: readonly Mutation[] = [
+  ...SIGNATURE_MUTATIONS,
+  ...WRAPPING_MUTATIONS,
+  ...CONDITION_MUTATIONS,
+  ...SEQUENCE_MUTATIONS,
+  ...MARKUP_MUTATIONS,
+  ...CONTENT_MUTATIONS,
+  ...ENCODING_MUTATIONS,
+];
+
+const BY_ID = new Map(CATALOGUE.map((m) => [m.id, m]));
+
+export function findMutation(id: string): Mutation | undefined {
+  return BY_ID.get(id);
+}
+
+/** The catalogue as the admin API lists it. */
+export function describeCatalogue(): {
+  id: string;
+  title: string;
+  spec: readonly string[];
+  conformingSp: string;
+  needs: Record<string, boolean>;
+}[] {
+  return CATALOGUE.map((m) => ({
+    id: m.id,
+    title: m.title,
+    spec: m.spec,
+    conformingSp: m.conformingSp,
+    needs: { ...m.needs },
+  }));
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import type { ResponseInput, SigningChoice } from '../profiles/profile.js';
+import { NS, all, assertionOf, base64, child, parseXml, resign, setText } from './dom.js';
+import type { MutatedResponse, MutationContext } from './types.js';
+
+/** Mutations work on plain assertions: encryption is left out of every build they make. */
+export function plain(input: ResponseInput): ResponseInput {
+  const out = { ...input } as ResponseInput & { encryption?: unknown };
+  delete out.encryption;
+  return out;
+}
+
+/** Adjusts only the signing choice of a build. */
+export const signedAs =
+  (signing: Partial<SigningChoice>) =>
+  (input: ResponseInput): ResponseInput =>
+    plain({ ...input, signing: { ...input.signing, ...signing } });
+
+export const UNSIGNED = signedAs({ response: false, assertion: false });
+export const ASSERTION_ONLY = signedAs({ response: false, assertion: true });
+export const RESPONSE_ONLY = signedAs({ response: true, assertion: false });
+export const BOTH_SIGNED = signedAs({ response: true, assertion: true });
+
+/** The host that stands for the attacker in every mutation. */
+export const ATTACKER = 'attacker.example';
+
+/** The identity an attacker would like to become: an admin at the victim's own domain. */
+export function evilNameId(nameId: string): string {
+  const at = nameId.lastIndexOf('@');
+  return at > 0 ? `mallory.admin${nameId.slice(at)}` : `mallory.admin`;
+}
+
+/** A fresh SAML ID (an NCName), unlike any the IdP wrote. */
+export const freshId = (): string => '_evil' + randomBytes(10).toString('hex');
+
+export const asDelivery = (xml: string): MutatedResponse => ({ samlResponse: base64(xml), xml });
+
+/** Turns a copy of a signed assertion into the attacker's: new ID, the attacker's NameID, no signature. */
+export function makeEvil(assertion: Element, nameId: string, keepId = false): Element {
+  const evil = assertion.cloneNode(true) as Element;
+  if (!keepId) evil.setAttribute('ID', freshId());
+  for (const s of Array.from(evil.childNodes)) {
+    if (s.nodeType === 1 && (s as Element).namespaceURI === NS.DS) evil.removeChild(s);
+  }
+  setText(child(child(evil, NS.SAML, 'Subject'), NS.SAML, 'NameID'), evilNameId(nameId));
+  return evil;
+}
+
+/**
+ * Builds the response unsigned, lets `edit` change the document, then signs what the vendor
+ * profile signs (the Assertion, the Response or both) with the tenant's trusted key, so the
+ * only thing wrong with the result is the edit.
+ */
+export function editThenSign(ctx: MutationContext, edit: (doc: Document) => void): MutatedResponse {
+  const doc = parseXml(ctx.build(UNSIGNED));
+  edit(doc);
+  const { signing } = ctx.input;
+  const targets: Element[] = [];
+  if (signing.assertion || !signing.response) targets.push(...all(doc, NS.SAML, 'Assertion'));
+  if (signing.response) targets.push(doc.documentElement);
+  return asDelivery(resign(doc, { key: ctx.input.key, algorithm: signing.algorithm, targets }));
+}
+
+export { assertionOf };

@@ -1,0 +1,46 @@
+import type { ResponseInput } from '../profiles/profile.js';
+import type { SigningKey } from '../xmldsig/sign.js';
+
+/** Preconditions a scenario or a tester must arrange for a mutation to be the attack it names. */
+export interface MutationNeeds {
+  /** The SP must refuse unsolicited responses (IdP-initiated login off). */
+  unsolicitedRefused?: boolean;
+  /** The SP's signature policy must refuse RSA-SHA1. */
+  sha1Refused?: boolean;
+  /** An earlier sign-in through the same tenant must have delivered a response the SP consumed. */
+  consumedResponse?: boolean;
+}
+
+/** What a mutation can use to write its hostile response. */
+export interface MutationContext {
+  /** What the tenant would have sent for this sign-in, before any mutation. */
+  input: ResponseInput;
+  /**
+   * Writes a response the way the tenant's vendor profile does, after `adjust` changed its
+   * input: the result is well-formed and validly signed by construction.
+   */
+  build(adjust?: (input: ResponseInput) => ResponseInput): string;
+  /** A key pair the SP does not trust. */
+  untrustedKey(): SigningKey;
+  /** The SAMLResponse form value this tenant delivered last, if any. */
+  previous: string | undefined;
+}
+
+/** The hostile message: the SAMLResponse form value, and the XML inside it when there is one. */
+export interface MutatedResponse {
+  samlResponse: string;
+  xml?: string;
+}
+
+/** One entry of the attack catalogue. */
+export interface Mutation {
+  /** Stable case ID, `saml.reject.<name>`. */
+  id: string;
+  title: string;
+  /** The rules it tests: SAML Core / Profiles / Bindings / Security Considerations sections. */
+  spec: readonly string[];
+  /** What a conforming SP does with it. */
+  conformingSp: string;
+  needs?: MutationNeeds;
+  mutate(ctx: MutationContext): MutatedResponse;
+}
