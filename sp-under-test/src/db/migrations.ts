@@ -1,4 +1,5 @@
 import { initial } from './migrations/0001-initial.js';
+import { scim } from './migrations/0002-scim.js';
 import { domain } from './migrations/0003-domain.js';
 
 export interface Migration {
@@ -12,4 +13,4 @@ export interface Migration {
  * inside a transaction, and `PRAGMA user_version` records how far a database file has come.
  * Never edit a shipped migration; add a new file and list it here.
  */
-export const MIGRATIONS: readonly Migration[] = [initial, domain];
+export const MIGRATIONS: readonly Migration[] = [initial, scim, domain];

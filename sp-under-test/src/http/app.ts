@@ -3,6 +3,8 @@ import type { SpContext } from './context.js';
 import { adminRoutes } from './routes/admin.js';
 import { pageRoutes } from './routes/pages.js';
 import { samlRoutes } from './routes/saml.js';
+import { scimTokenRoutes } from './routes/scim-tokens.js';
+import { scimRoutes } from '../scim/router.js';
 
 export function createApp(ctx: SpContext): express.Express {
   const app = express();
@@ -12,6 +14,8 @@ export function createApp(ctx: SpContext): express.Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
+  app.use(scimTokenRoutes(ctx));
+  app.use(scimRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(samlRoutes(ctx));
   app.use(pageRoutes(ctx));

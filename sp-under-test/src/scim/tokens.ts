@@ -1,0 +1,57 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db/open.js';
+
+/**
+ * SCIM bearer tokens. A token is shown once when created; only its SHA-256 is stored, and a
+ * presented token is compared with the stored hash in constant time. Revoking a token is how
+ * a workspace disables SCIM.
+ */
+const hash = (token: string) => createHash('sha256').update(token, 'utf8').digest();
+
+export interface ScimTokenInfo {
+  id: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export function createScimToken(db: Db, workspaceId: number, now: Date): { id: string; token: string } {
+  const id = randomUUID();
+  const token = `scim_${randomBytes(32).toString('base64url')}`;
+  db.prepare('INSERT INTO scim_tokens (id, workspace_id, token_hash, created_at) VALUES (?, ?, ?, ?)').run(
+    id,
+    workspaceId,
+    hash(token),
+    now.toISOString(),
+  );
+  return { id, token };
+}
+
+/** Revokes a token of the workspace; false when there is no such live token. */
+export function revokeScimToken(db: Db, workspaceId: number, id: string, now: Date): boolean {
+  return (
+    db
+      .prepare(
+        'UPDATE scim_tokens SET revoked_at = ? WHERE id = ? AND workspace_id = ? AND revoked_at IS NULL',
+      )
+      .run(now.toISOString(), id, workspaceId).changes === 1
+  );
+}
+
+export function listScimTokens(db: Db, workspaceId: number): ScimTokenInfo[] {
+  return db
+    .prepare(
+      'SELECT id, created_at AS createdAt, revoked_at AS revokedAt FROM scim_tokens WHERE workspace_id = ? ORDER BY created_at',
+    )
+    .all(workspaceId) as ScimTokenInfo[];
+}
+
+/** The workspace a live token belongs to, or undefined. */
+export function workspaceForToken(db: Db, token: string): number | undefined {
+  const given = hash(token);
+  const row = db
+    .prepare('SELECT workspace_id, token_hash FROM scim_tokens WHERE token_hash = ? AND revoked_at IS NULL')
+    .get(given) as { workspace_id: number; token_hash: Buffer } | undefined;
+  if (!row || row.token_hash.length !== given.length || !timingSafeEqual(row.token_hash, given))
+    return undefined;
+  return row.workspace_id;
+}
