@@ -20,6 +20,7 @@ export const SAML_ERROR_CODES = {
   ERR_SAML_REPLAY: 'the assertion was already used',
   ERR_SAML_NAMEID: 'the NameID is missing or split by markup',
   ERR_SAML_NOT_CONFIGURED: 'SAML is not configured for this workspace',
+  ERR_SAML_DECRYPTION: 'the EncryptedAssertion could not be decrypted with the SP key',
 } as const;
 
 export type SamlErrorCode = keyof typeof SAML_ERROR_CODES;

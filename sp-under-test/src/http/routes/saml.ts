@@ -99,6 +99,7 @@ export function samlRoutes(ctx: SpContext): Router {
       maxResponseBytes: ctx.config.maxSamlResponseBytes,
       allowSha1: ctx.config.allowSha1,
       requestMaxAgeMs: ctx.config.authnRequestMaxAgeMs,
+      keyPair: ctx.keyPair,
       body: (req.body ?? {}) as Record<string, unknown>,
     };
     try {

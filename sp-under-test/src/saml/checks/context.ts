@@ -20,6 +20,8 @@ export interface AcsContext {
   maxResponseBytes: number;
   allowSha1: boolean;
   requestMaxAgeMs: number;
+  /** The SP's own key pair: saml2-js decrypts EncryptedAssertions with its private key. */
+  keyPair?: { privateKeyPem: string; certificatePem: string };
   body: Record<string, unknown>;
   xml?: string;
   doc?: Document;

@@ -2,6 +2,7 @@ import type { AcsCheck, AcsContext } from './context.js';
 import { audience } from './audience.js';
 import { conditionsTime } from './conditions-time.js';
 import { decodeMessage } from './decode-message.js';
+import { decryptAssertion } from './decrypt-assertion.js';
 import { destination } from './destination.js';
 import { inResponseTo } from './in-response-to.js';
 import { issuer } from './issuer.js';
@@ -27,6 +28,7 @@ export const ACS_CHECKS: readonly [string, AcsCheck][] = [
   ['status-success', statusSuccess],
   ['single-assertion', singleAssertion],
   ['saml2js-assert', saml2jsAssert],
+  ['decrypt-assertion', decryptAssertion],
   ['verify-signature', verifySignature],
   ['issuer', issuer],
   ['conditions-time', conditionsTime],

@@ -20,8 +20,8 @@ export const saml2jsAssert: AcsCheck = async (ctx) => {
   const sp = new saml2.ServiceProvider({
     entity_id: ctx.spEntityId,
     assert_endpoint: ctx.acsUrl,
-    private_key: '',
-    certificate: '',
+    private_key: ctx.keyPair?.privateKeyPem ?? '',
+    certificate: ctx.keyPair?.certificatePem ?? '',
     allow_unencrypted_assertion: true,
   });
   const idp = new saml2.IdentityProvider({
