@@ -1,0 +1,115 @@
+import { expect } from 'chai';
+import { join } from 'node:path';
+import type { VendorId } from '../../mock-idp/src/profiles/profile.js';
+import { loadSetupFile } from '../../mock-idp/src/setup.js';
+import { Tenant } from '../../mock-idp/src/tenant.js';
+import { ROOT } from '../helpers/world.js';
+
+const VENDORS: VendorId[] = ['okta', 'onelogin', 'entra', 'google'];
+const LOGINS = ['maria.garcia@acme.example', 'dev.builder@acme.example', 'alex.admin@acme.example'];
+const SENT = [
+  'workato_email',
+  'workato_full_name',
+  'workato_role',
+  'workato_role_test',
+  'workato_role_prod',
+  'groups',
+];
+
+const tenantFor = (vendor: VendorId) =>
+  new Tenant(loadSetupFile(join(ROOT, 'fixtures', 'setups', `${vendor}.yaml`)), () => 'http://127.0.0.1:9');
+
+/** What an SP reads from the attributes: non-empty values only, by name. */
+function sent(tenant: Tenant, login: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const a of tenant.attributesFor(tenant.user(login)!)) {
+    const values = a.values.filter((v) => v !== '');
+    if (SENT.includes(a.name) && values.length) out[a.name] = values;
+  }
+  return out;
+}
+
+describe('mock-idp tenant setups: the four vendors give every user the same outcome', () => {
+  it('has the same users in every setup', () => {
+    for (const v of VENDORS) {
+      expect(
+        tenantFor(v).setup.users.map((u) => u.login),
+        v,
+      ).to.deep.equal(LOGINS);
+    }
+  });
+
+  it('sends the seed-000 Marketing hire her email, name, per-environment roles and groups', () => {
+    expect(sent(tenantFor('okta'), LOGINS[0]!)).to.deep.equal({
+      workato_email: ['maria.garcia@acme.example'],
+      workato_full_name: ['Maria Garcia'],
+      workato_role: ['mktg_ops'],
+      workato_role_test: ['Analyst'],
+      workato_role_prod: ['Operator'],
+      groups: ['Marketing', 'Everyone'],
+    });
+  });
+
+  for (const login of LOGINS) {
+    it(`sends ${login} the same attribute values from okta, onelogin, entra and google`, () => {
+      const okta = sent(tenantFor('okta'), login);
+      for (const v of VENDORS) expect(sent(tenantFor(v), login), v).to.deep.equal(okta);
+    });
+  }
+
+  it('uses the email as NameID in every setup', () => {
+    for (const v of VENDORS) {
+      const t = tenantFor(v);
+      for (const login of LOGINS) {
+        const { xml } = t.respond(t.user(login)!, undefined, t.setup.app.ssoUrl, new Date());
+        expect(xml, `${v} ${login}`).to.match(
+          new RegExp(`<(\\w+:)?NameID [^>]*>${login.replace(/\./g, '\\.')}<`),
+        );
+      }
+    }
+  });
+
+  it("writes each vendor's form for the builder's unset roles: omitted, or OneLogin's empty value", () => {
+    for (const v of VENDORS) {
+      const t = tenantFor(v);
+      const { xml } = t.respond(t.user(LOGINS[1]!)!, undefined, t.setup.app.ssoUrl, new Date());
+      const roleAttr = /<(?:\w+:)?Attribute [^>]*Name="workato_role"[^>]*>(.*?)<\/(?:\w+:)?Attribute>/.exec(
+        xml,
+      );
+      if (v === 'onelogin') expect(roleAttr?.[1]).to.match(/^<saml:AttributeValue [^>]*\/>$/);
+      else expect(roleAttr, v).to.equal(null);
+    }
+  });
+
+  it("sends Entra's default claim set first, with its claim URIs", () => {
+    const t = tenantFor('entra');
+    const names = t.attributesFor(t.user(LOGINS[0]!)!).map((a) => a.name);
+    expect(names.slice(0, 9)).to.deep.equal([
+      'http://schemas.microsoft.com/identity/claims/tenantid',
+      'http://schemas.microsoft.com/identity/claims/objectidentifier',
+      'http://schemas.microsoft.com/identity/claims/displayname',
+      'http://schemas.microsoft.com/identity/claims/identityprovider',
+      'http://schemas.microsoft.com/claims/authnmethodsreferences',
+      'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
+      'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname',
+      'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+      'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
+    ]);
+  });
+
+  it('leaves out parameters OneLogin is told not to include in the assertion', () => {
+    const t = tenantFor('onelogin');
+    const setup = {
+      ...t.setup,
+      app: {
+        ...t.setup.app,
+        attributeStatements: [
+          { name: 'kept', value: 'email' },
+          { name: 'hidden', value: 'email', includeInAssertion: false },
+        ],
+      },
+    };
+    const t2 = new Tenant(setup, () => 'http://127.0.0.1:9');
+    expect(t2.attributesFor(t2.user(LOGINS[0]!)!).map((a) => a.name)).to.deep.equal(['kept']);
+  });
+});
