@@ -1,12 +1,24 @@
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { HarnessError, InputError } from './errors.js';
 import { exitCodeFor } from './model.js';
 import { SCENARIOS_DIR, displayPath } from './paths.js';
 import { createReporters } from './reporters/index.js';
-import { plan, parseShard } from './runner/plan.js';
-import { runSuite } from './runner/run-suite.js';
+import { catalogueRows } from './runner/catalogue.js';
+import { mergeReports, readShardReports, renderReport } from './runner/merge.js';
+import { plan, parseShard, type PlannedRun } from './runner/plan.js';
+import { SUITE_DEFAULTS, runSuite } from './runner/run-suite.js';
+import { targetSpecFromFile } from './runner/target-spec.js';
 import { loadScenarios } from './scenario/load.js';
 import { ALL_IDPS, type IdpId } from './scenario/types.js';
+
+/** Defaults of the CLI that are not the suite's own (see SUITE_DEFAULTS). */
+export const CLI_DEFAULTS = {
+  /** One worker process per core, at most 4: the runs are CPU-bound (signing, verifying, SQLite). */
+  workers: Math.max(1, Math.min(4, availableParallelism())),
+  reportsDir: 'reports',
+  reporters: (reportsDir: string) => ['list', `json=${reportsDir}/report.json`],
+};
 
 const positiveInt = (name: string) => (v: string) => {
   const n = Number(v);
@@ -56,48 +68,97 @@ export function buildProgram(
 
   program
     .command('run')
-    .description('run scenarios (default: the bundled scenarios/) against the embedded reference SP')
+    .description(
+      'run scenarios (default: the bundled scenarios/) against the embedded reference SP or a --target',
+    )
     .argument('[paths...]', 'scenario files or directories')
     .option('--idp <list>', 'IdP profiles, comma-separated', parseIdps, [...ALL_IDPS])
     .addOption(
       new Option('--driver <driver>', 'how logins are driven').choices(['http', 'browser']).default('http'),
     )
-    .option('--reporter <name[=path]>', 'list|json|junit, repeatable', collect, [])
-    .option('--workers <n>', 'case runs in parallel', positiveInt('--workers'), 1)
-    .option('--shard <i/n>', 'run only shard i of n')
+    .option('--target <file>', 'an external SP described by a target file (harness/target.schema.json)')
+    .option('--reporter <name[=path]>', 'list|dot|json|junit|html, repeatable', collect, [])
+    .option(
+      '--workers <n>',
+      'case runs in parallel, each worker its own process',
+      positiveInt('--workers'),
+      CLI_DEFAULTS.workers,
+    )
+    .option('--shard <i/n>', 'run only shard i of n (round-robin over the plan)')
     .option('--grep <regex>', 'only cases whose ID or title matches', regex)
     .option('--grep-invert <regex>', 'leave out cases whose ID or title matches', regex)
-    .option('--timeout <duration>', 'timeout of each step', parseDuration, 30_000)
-    .option('--seed <n>', 'seed for anything random in the run')
-    .option('--reports-dir <dir>', 'where screenshots and default report files go', 'reports')
+    .option('--timeout <duration>', 'timeout of each step', parseDuration, SUITE_DEFAULTS.stepTimeoutMs)
+    .option(
+      '--run-timeout <duration>',
+      'timeout of a whole case run',
+      parseDuration,
+      SUITE_DEFAULTS.runTimeoutMs,
+    )
+    .option('--seed <seed>', 'makes run IDs (tenant and screenshot names) repeatable; recorded in the report')
+    .option('--no-progress', 'no progress display (a live line on a TTY, plain lines in CI)')
+    .option('--reports-dir <dir>', 'where screenshots and default report files go', CLI_DEFAULTS.reportsDir)
     .action(async (paths: string[], o) => {
+      const targetSpec = o.target ? targetSpecFromFile(o.target) : undefined;
       const scenarios = loadScenarios(paths.length ? paths : [SCENARIOS_DIR]);
+      const shard = o.shard ? parseShard(o.shard) : undefined;
       const runs = plan(scenarios, {
         idps: o.idp,
         driver: o.driver,
         grep: o.grep,
         grepInvert: o.grepInvert,
-        ...(o.shard ? { shard: parseShard(o.shard) } : {}),
+        ...(shard ? { shard } : {}),
       });
       const reporters = createReporters(
-        o.reporter.length ? o.reporter : ['list', `json=${o.reportsDir}/report.json`],
+        o.reporter.length ? o.reporter : CLI_DEFAULTS.reporters(o.reportsDir),
+        { progress: o.progress },
       );
       const report = await runSuite(runs, {
         driver: o.driver,
         workers: o.workers,
         stepTimeoutMs: o.timeout,
+        runTimeoutMs: o.runTimeout,
         reportsDir: o.reportsDir,
         reporters,
-        ...(o.shard ? { shard: parseShard(o.shard) } : {}),
+        ...(targetSpec ? { targetSpec } : {}),
+        ...(o.seed !== undefined ? { seed: String(o.seed) } : {}),
+        ...(shard ? { shard } : {}),
       });
       setExit(exitCodeFor(report.summary));
     });
 
   program
+    .command('merge-reports')
+    .description('merge the JSON reports of --shard runs into the report of the whole run, and render it')
+    .argument('<dir>', 'directory holding the shard JSON reports')
+    .option(
+      '--reporter <name[=path]>',
+      'list|dot|json|junit|html, repeatable (default: list and json=reports/report.json)',
+      collect,
+      [],
+    )
+    .action(async (dir: string, o) => {
+      const { shards, ignored } = readShardReports(dir);
+      const report = mergeReports(shards);
+      io.err(
+        `merging ${shards.length} shard reports from ${dir}${ignored.length ? ` (passing over ${ignored.length} other JSON file${ignored.length === 1 ? '' : 's'}: ${ignored.map(displayPath).join(', ')})` : ''}\n`,
+      );
+      const reporters = createReporters(
+        o.reporter.length ? o.reporter : CLI_DEFAULTS.reporters(CLI_DEFAULTS.reportsDir),
+      );
+      await renderReport(report, reporters);
+      setExit(exitCodeFor(report.summary));
+    });
+
+  program
     .command('validate')
-    .description('check scenario files against scenarios/scenario.schema.json')
+    .description('check scenario files against scenarios/scenario.schema.json (and a --target file)')
     .argument('[paths...]', 'scenario files or directories')
-    .action((paths: string[]) => {
+    .option('--target <file>', 'also check a target file against harness/target.schema.json')
+    .action((paths: string[], o) => {
+      if (o.target) {
+        targetSpecFromFile(o.target);
+        io.out(`ok  ${displayPath(o.target)}  (target file)\n`);
+      }
       const loaded = loadScenarios(paths.length ? paths : [SCENARIOS_DIR]);
       for (const l of loaded) io.out(`ok  ${l.file}  ${l.scenario.case}\n`);
       io.out(`${loaded.length} scenario files are valid\n`);
@@ -105,28 +166,63 @@ export function buildProgram(
 
   program
     .command('list')
-    .description('list cases × IdP profiles, with what does not apply and why')
+    .description(
+      'the conformance catalogue (design §2) × IdP profiles: what runs, what does not apply and why, what is missing',
+    )
     .argument('[paths...]', 'scenario files or directories')
     .option('--idp <list>', 'IdP profiles, comma-separated', parseIdps, [...ALL_IDPS])
     .addOption(
       new Option('--driver <driver>', 'driver to plan for').choices(['http', 'browser']).default('http'),
     )
     .option('--grep <regex>', 'only cases whose ID or title matches', regex)
+    .option('--missing', 'only catalogue cases that no scenario implements yet')
     .action((paths: string[], o) => {
-      const runs = plan(loadScenarios(paths.length ? paths : [SCENARIOS_DIR]), {
-        idps: o.idp,
-        driver: o.driver,
-        grep: o.grep,
-      });
-      let last = '';
-      for (const r of runs) {
-        const c = r.loaded.scenario.case;
-        if (c !== last) io.out(`${c}  ${r.loaded.scenario.title}  (${displayPath(r.loaded.file)})\n`);
-        last = c;
-        io.out(`    ${r.idp.padEnd(9)} ${r.verdict ? `${r.verdict.status}: ${r.verdict.reason}` : 'runs'}\n`);
+      const scenarios = loadScenarios(paths.length ? paths : [SCENARIOS_DIR]);
+      const runs = plan(scenarios, { idps: o.idp, driver: o.driver });
+      const byFile = new Map<string, PlannedRun[]>();
+      for (const r of runs) byFile.set(r.loaded.file, [...(byFile.get(r.loaded.file) ?? []), r]);
+      let group = '';
+      let missing = 0;
+      let implemented = 0;
+      let cells = 0;
+      let runnable = 0;
+      for (const row of catalogueRows(scenarios)) {
+        const titles = row.scenarios.map((l) => l.scenario.title).join(' ');
+        if (o.grep && !o.grep.test(`${row.id} ${titles}`)) continue;
+        if (row.scenarios.length) implemented += row.inCatalogue ? 1 : 0;
+        else missing++;
+        if (o.missing && row.scenarios.length) continue;
+        if (row.group !== group) io.out(`\n${row.group}\n`);
+        group = row.group;
+        if (!row.scenarios.length) {
+          io.out(`  ${row.id}  MISSING: no scenario file implements it yet\n`);
+          for (const idp of o.idp as IdpId[]) io.out(`      ${idp.padEnd(9)} missing\n`);
+          continue;
+        }
+        for (const l of row.scenarios) {
+          const label = l.scenario.case === row.id ? row.id : `${row.id} ← ${l.scenario.case}`;
+          io.out(
+            `  ${label}  ${l.scenario.title}  (${displayPath(l.file)})${row.inCatalogue ? '' : '  [not in the catalogue]'}\n`,
+          );
+          const planned = byFile.get(l.file) ?? [];
+          for (const idp of o.idp as IdpId[]) {
+            const r = planned.find((p) => p.idp === idp);
+            cells++;
+            if (!r) {
+              io.out(
+                `      ${idp.padEnd(9)} not-applicable: the scenario lists only ${(l.scenario.idps ?? []).join(', ')}\n`,
+              );
+            } else if (r.verdict) {
+              io.out(`      ${idp.padEnd(9)} ${r.verdict.status}: ${r.verdict.reason}\n`);
+            } else {
+              runnable++;
+              io.out(`      ${idp.padEnd(9)} runs\n`);
+            }
+          }
+        }
       }
       io.out(
-        `${new Set(runs.map((r) => r.loaded.scenario.case)).size} cases, ${runs.length} case runs, ${runs.filter((r) => !r.verdict).length} runnable\n`,
+        `\n${implemented} catalogue cases implemented, ${missing} missing; ${scenarios.length} scenario files, ${cells} case × IdP cells, ${runnable} runnable with the ${o.driver} driver\n`,
       );
     });
 

@@ -60,6 +60,10 @@ export interface Report {
   summary: Summary;
   results: CaseResult[];
   shard?: { current: number; total: number };
+  /** The --seed the run used, when given: reruns with it repeat run IDs. */
+  seed?: string;
+  /** Shards merged into this report by `merge-reports`. */
+  mergedFrom?: { shards: number; files: string[] };
 }
 
 export function summarize(results: readonly CaseResult[]): Summary {

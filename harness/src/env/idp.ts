@@ -18,8 +18,8 @@ export interface TenantInfo {
 export class MockIdp {
   private constructor(private readonly idp: RunningIdp) {}
 
-  static async start(): Promise<MockIdp> {
-    return new MockIdp(await startIdp());
+  static async start(listen: { host?: string; port?: number; publicUrl?: string } = {}): Promise<MockIdp> {
+    return new MockIdp(await startIdp(listen));
   }
 
   get url(): string {
@@ -30,7 +30,7 @@ export class MockIdp {
   setupFor(
     idp: IdpId,
     setupPath: string | undefined,
-    run: { tenant: string; acsUrl: string; audience: string; users?: ScenarioUser[] },
+    run: { tenant: string; keepTenant?: boolean; acsUrl: string; audience: string; users?: ScenarioUser[] },
   ): TenantSetup {
     const file = setupPath ? join(PROJECT_ROOT, setupPath) : join(FIXTURES_DIR, 'setups', `${idp}.yaml`);
     let setup: TenantSetup;
@@ -50,7 +50,7 @@ export class MockIdp {
     }
     return {
       ...setup,
-      tenant: run.tenant,
+      tenant: run.keepTenant ? setup.tenant : run.tenant,
       app: { ...setup.app, ssoUrl: run.acsUrl, audience: run.audience },
       users,
     };

@@ -18,6 +18,10 @@ export interface RunTarget {
   ): Promise<void>;
   /** Recognises a page on which `email` is signed in. */
   isSignedInAs(page: { url: string; text: string }, email: string): boolean;
+  /** The SP's SCIM endpoint and bearer token, when the target has one. */
+  scim?: { baseUrl: string; token: string };
+  /** Keep the tenant name of the setup file, which a pre-configured SP trusts; default: a fresh tenant per run. */
+  keepIdpTenant?: boolean;
   dispose(): Promise<void>;
 }
 
@@ -32,5 +36,11 @@ export interface Target {
   readonly kind: 'embedded' | 'external';
   readonly description: string;
   prepareRun(spec: RunSpec): Promise<RunTarget>;
+  /** Where the mock IdP must listen for this target (an SP set up to trust it at a fixed address). */
+  idpListen?(): { host?: string; port?: number; publicUrl?: string } | undefined;
+  /** Runs share state (one workspace, one IdP tenant at a fixed address): run them one at a time, in this process. */
+  readonly sharedState?: boolean;
+  /** Why a case cannot run against this target (for example SAML settings it cannot be given); undefined when it can. */
+  cannotRun?(spec: { saml?: Record<string, unknown> }): string | undefined;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { CaseResult, Report, Status } from '../model.js';
-import type { Reporter } from './reporter.js';
+import { stdoutConsole } from './console.js';
+import type { BeginInfo, Reporter } from './reporter.js';
 
 const MARK: Record<Status, string> = {
   passed: '✓',
@@ -11,10 +12,16 @@ const MARK: Record<Status, string> = {
 
 /** One line per result, details of what went wrong, and the totals. */
 export class ListReporter implements Reporter {
-  constructor(private readonly out: (line: string) => void = (l) => process.stdout.write(l + '\n')) {}
+  constructor(private readonly out: (line: string) => void = (l) => stdoutConsole().line(l)) {}
 
-  onBegin(info: { total: number; driver: string; target: string }): void {
-    this.out(`Running ${info.total} case runs with the ${info.driver} driver against the ${info.target}`);
+  onBegin(info: BeginInfo): void {
+    const extra = [
+      info.workers && info.workers > 1 ? `${info.workers} workers` : '',
+      info.shard ? `shard ${info.shard.current}/${info.shard.total}` : '',
+    ].filter(Boolean);
+    this.out(
+      `Running ${info.total} case runs with the ${info.driver} driver against the ${info.target}${extra.length ? ` (${extra.join(', ')})` : ''}`,
+    );
   }
 
   onResult(r: CaseResult): void {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DriverFactory } from '../drivers/driver.js';
 import type { MockIdp } from '../env/idp.js';
@@ -17,6 +17,8 @@ export interface CaseRunOptions {
   drivers: DriverFactory;
   stepTimeoutMs: number;
   reportsDir: string;
+  /** With a seed, run IDs (tenant names, screenshot names) are derived from it and the run's key: reruns repeat them. */
+  seed?: string;
 }
 
 function stepName(step: Step, i: number): string {
@@ -66,7 +68,9 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
   if (run.verdict)
     return { ...base, status: run.verdict.status, durationMs: 0, steps: [], message: run.verdict.reason };
 
-  const runId = randomBytes(4).toString('hex');
+  const runId = opts.seed
+    ? createHash('sha256').update(`${opts.seed}|${run.key}`).digest('hex').slice(0, 8)
+    : randomBytes(4).toString('hex');
   const steps: StepResult[] = [];
   let target: RunTarget | undefined;
   let tenantName: string | undefined;
@@ -86,13 +90,14 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
           customRoles: given.workspace?.customRoles,
         }),
       );
-      tenantName = `${run.idp}-${runId}`;
       const setup = opts.idp.setupFor(run.idp, given.idp?.setups?.[run.idp], {
-        tenant: tenantName,
+        tenant: `${run.idp}-${runId}`,
+        keepTenant: target.keepIdpTenant,
         acsUrl: target.acsUrl,
         audience: target.spEntityId,
         users: given.idp?.users,
       });
+      tenantName = setup.tenant;
       const tenant = await opts.idp.putTenant(setup);
       await target.configureSaml(await opts.idp.metadata(tenant), given.workspace?.saml ?? {});
       driver = await opts.drivers.create(opts.stepTimeoutMs);
