@@ -4,7 +4,7 @@ import { loadSetupFile, startIdp, type RunningIdp, type TenantSetup } from '../.
 import { HarnessError } from '../errors.js';
 import { FIXTURES_DIR, PROJECT_ROOT } from '../paths.js';
 import type { IdpId, ScenarioUser } from '../scenario/types.js';
-import { expectOk } from './clients.js';
+import { expectOk, requestJson } from './clients.js';
 
 export interface TenantInfo {
   tenant: string;
@@ -64,6 +64,23 @@ export class MockIdp {
       this.idp.adminToken,
       setup,
     );
+  }
+
+  /** Arms a mutation of the attack catalogue for the tenant's next response. */
+  async armMutation(tenant: string, mutation: string): Promise<void> {
+    const url = `${this.idp.url}/api/admin/tenants/${tenant}/next-mutation`;
+    const r = await requestJson<{ error?: { message?: string } }>(
+      'mock IdP admin API',
+      'PUT',
+      url,
+      this.idp.adminToken,
+      { mutation },
+    );
+    if (r.status === 404 && /mutation/i.test(r.body?.error?.message ?? '')) {
+      throw new HarnessError('ERR_SCENARIO_REFERENCE', `the attack catalogue has no ${mutation}`);
+    }
+    if (r.status >= 400)
+      throw new HarnessError('ERR_IDP', `PUT ${url} answered ${r.status}: ${JSON.stringify(r.body)}`);
   }
 
   async removeTenant(tenant: string): Promise<void> {

@@ -7,6 +7,7 @@ import { CheckFailed, HarnessError } from '../errors.js';
 import { emptyEvidence, type CaseResult, type Status, type StepResult } from '../model.js';
 import type { RunContext } from '../steps/context.js';
 import { NotApplicable, checkExpectations } from '../steps/expect.js';
+import { attack } from '../steps/attack.js';
 import { login } from '../steps/login.js';
 import type { Step } from '../scenario/types.js';
 import type { PlannedRun } from './plan.js';
@@ -25,6 +26,7 @@ function stepName(step: Step, i: number): string {
   if (step.name) return step.name;
   if (step.login) return `${step.login.user} signs in (${step.login.flow ?? 'sp-initiated'})`;
   if (step.visit) return `visit ${step.visit.path}`;
+  if (step.attack) return `${step.attack.user} signs in and the IdP sends ${step.attack.mutation}`;
   return `expect ${Object.keys(step.expect ?? {}).join(', ')} (step ${i + 1})`;
 }
 
@@ -110,6 +112,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         setup,
         screenshotDir: join(opts.reportsDir, 'screenshots'),
         observed: {},
+        armMutation: (mutation) => opts.idp.armMutation(tenant.tenant, mutation),
       };
       steps.push({
         name: 'set up the workspace and the IdP tenant',
@@ -141,6 +144,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
             `step "${name}"`,
             (async () => {
               if (step.login) await login(ctx, step.login);
+              if (step.attack) await attack(ctx, step.attack);
               if (step.visit)
                 await ctx.driver.goto(
                   ctx.target.baseUrl + step.visit.path.replaceAll('{workspace}', ctx.target.workspace),
@@ -172,7 +176,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         if (lastResponse !== undefined) evidence.saml = lastResponse;
         if (traffic.samlRequests.length) evidence.samlRequests = traffic.samlRequests;
         if (Object.keys(ctx.observed).length) evidence.observed = ctx.observed;
-        if (step.login || stepStatus === 'failed') {
+        if (step.login || step.attack || stepStatus === 'failed') {
           const shot = await driver
             .screenshot(
               join(ctx.screenshotDir, `${s.case}.${run.idp}.${run.driver}.${runId}.step${i + 1}.png`),

@@ -25,6 +25,8 @@ export interface Expectations {
   page?: PageExpectation;
   member?: { email: string; name?: string; status?: string; roles?: Record<string, string> };
   noMember?: string;
+  /** The SP refused the last attack step: no member, session or role change; a refusal page. */
+  refused?: { errorCode?: string };
   members?: { count?: number };
   sessions?: { count?: number; for?: string };
   audit?: { action: string; source?: string; subject?: string };
@@ -40,6 +42,8 @@ export interface Step {
     fresh?: boolean;
   };
   visit?: { path: string };
+  /** Arms a catalogue mutation (mock-idp/src/attacks/) for the next response, then signs `user` in afresh. */
+  attack?: { mutation: string; user: string; flow?: 'sp-initiated' | 'idp-initiated'; path?: string };
   expect?: Expectations;
 }
 
@@ -54,7 +58,13 @@ export interface Scenario {
     workspace?: {
       environments?: string[];
       customRoles?: string[];
-      saml?: { jit?: boolean; jitEnvironments?: string[]; allowIdpInitiated?: boolean };
+      saml?: {
+        jit?: boolean;
+        jitEnvironments?: string[];
+        allowIdpInitiated?: boolean;
+        /** The workspace's signature policy: whether RSA-SHA1 signatures are accepted (default: the SP's). */
+        allowSha1?: boolean;
+      };
     };
     idp?: { setups?: Partial<Record<IdpId, string>>; users?: ScenarioUser[] };
   };

@@ -3,6 +3,7 @@ import type { Driver, PageState } from '../drivers/driver.js';
 import type { TenantInfo } from '../env/idp.js';
 import type { RunTarget } from '../env/target.js';
 import type { IdpId } from '../scenario/types.js';
+import type { AttackBaseline } from './attack.js';
 
 /** Everything a step can use while one case runs against one IdP. */
 export interface RunContext {
@@ -15,6 +16,10 @@ export interface RunContext {
   screenshotDir: string;
   /** Values steps and checks record for the evidence of the current step. */
   observed: Record<string, unknown>;
+  /** Arms a mutation of the mock IdP's attack catalogue for this case's tenant (steps/attack.ts). */
+  armMutation?: (mutation: string) => Promise<void>;
+  /** The SP's state just before the last attack step, which expect.refused compares against. */
+  attack?: AttackBaseline;
 }
 
 /** Replaces {workspace} in a path taken from a scenario. */

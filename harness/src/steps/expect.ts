@@ -1,5 +1,6 @@
 import { CheckFailed } from '../errors.js';
 import type { Expectations } from '../scenario/types.js';
+import { checkRefused } from './attack-grading.js';
 import { fill, lastPage, type RunContext } from './context.js';
 
 export class NotApplicable extends Error {}
@@ -56,6 +57,8 @@ export const CHECKS: {
       throw new CheckFailed(`member roles are ${JSON.stringify(m.roles)}`, e.roles, m.roles);
     }
   },
+
+  refused: checkRefused,
 
   async noMember(ctx, email) {
     const members = await needObserver(ctx).members();

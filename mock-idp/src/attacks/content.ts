@@ -31,7 +31,7 @@ export const CONTENT_MUTATIONS: Mutation[] = [
   {
     id: 'saml.reject.tampered-attribute',
     title: 'A signed response whose role attribute was raised to Admin after signing',
-    spec: ['SAML Core 5.4 (signature processing)', 'XML-DSig Core 3.2.1 (reference validation)'],
+    spec: ['SAML Core 5.4 (signature processing)', 'RFC3275 3.2.1 (XML-DSig reference validation)'],
     conformingSp: 'Refuses the response: the digest no longer matches, so nothing in it can be trusted.',
     mutate(ctx) {
       const doc = parseXml(ctx.build(plain));
@@ -42,7 +42,7 @@ export const CONTENT_MUTATIONS: Mutation[] = [
   {
     id: 'saml.reject.tampered-nameid',
     title: "A signed response whose NameID was changed to another user's after signing",
-    spec: ['SAML Core 5.4 (signature processing)', 'XML-DSig Core 3.2.1 (reference validation)'],
+    spec: ['SAML Core 5.4 (signature processing)', 'RFC3275 3.2.1 (XML-DSig reference validation)'],
     conformingSp: 'Refuses the response: the digest no longer matches.',
     mutate(ctx) {
       const doc = parseXml(ctx.build(plain));
@@ -75,8 +75,7 @@ export const CONTENT_MUTATIONS: Mutation[] = [
     title: 'A response signed with RSA-SHA1 and SHA-1 digests, sent to an SP whose policy refuses SHA-1',
     spec: [
       'SAML Metadata Profile for Algorithm Support 2.4 (the SP states which algorithms it accepts)',
-      'RFC 6194 (SHA-1 security considerations)',
-      'XML-DSig 1.1 6.4 (SHA-1 is discouraged)',
+      'RFC6194 (SHA-1 security considerations)',
     ],
     conformingSp: 'Refuses the signature when its policy does not accept SHA-1, whatever the key.',
     needs: { sha1Refused: true },

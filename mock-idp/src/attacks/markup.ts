@@ -75,9 +75,8 @@ export const MARKUP_MUTATIONS: Mutation[] = [
     title:
       "A validly signed NameID split by an XML comment, so a naive reader sees only the victim's address",
     spec: [
-      'SAML Core 2.2.3 (NameID is a string value)',
-      'Exclusive XML C14N 1.0 (comments are not signed)',
-      'CVE-2017-11427 family (comment truncation)',
+      'SAML Core 2.2.3 (NameID is a string value; comment truncation, the CVE-2017-11427 family)',
+      'RFC3741 (Exclusive XML Canonicalization: comments are not part of the signed form)',
     ],
     conformingSp:
       'Refuses the assertion (or reads the whole signed text): it never takes only the first text node of the NameID.',
@@ -89,7 +88,10 @@ export const MARKUP_MUTATIONS: Mutation[] = [
   {
     id: 'saml.reject.nameid-processing-instruction',
     title: 'A validly signed NameID split by a processing instruction',
-    spec: ['SAML Core 2.2.3 (NameID is a string value)', 'XML 1.0 2.6 (processing instructions)'],
+    spec: [
+      'SAML Core 2.2.3 (NameID is a string value)',
+      'RFC3741 (Exclusive XML Canonicalization: processing instructions are signed, and still split the text)',
+    ],
     conformingSp:
       'Refuses the assertion: a NameID is plain text; markup inside it means the reader and the signer may disagree.',
     mutate(ctx) {

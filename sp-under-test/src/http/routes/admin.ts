@@ -343,12 +343,15 @@ export function adminRoutes(ctx: SpContext): Router {
       );
     if (b.groupSync !== undefined && typeof b.groupSync !== 'boolean')
       throw new AdminError(400, 'ERR_BAD_REQUEST', 'groupSync must be true or false');
+    if (b.allowSha1 !== undefined && b.allowSha1 !== null && typeof b.allowSha1 !== 'boolean')
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'allowSha1 must be true, false or null (the SP default)');
     const settings = {
       enforceSamlFor:
         (b.enforceSamlFor as EnforceSamlFor | undefined) ??
         previous?.enforceSamlFor ??
         ctx.config.enforceSamlFor,
       groupSync: (b.groupSync as boolean | undefined) ?? previous?.groupSync ?? false,
+      allowSha1: b.allowSha1 === undefined ? (previous?.allowSha1 ?? null) : (b.allowSha1 as boolean | null),
       idpEntityId: idp.entityId,
       ssoUrl: idp.ssoUrl,
       sloUrl: idp.sloUrl,
@@ -439,16 +442,14 @@ export function adminRoutes(ctx: SpContext): Router {
       audit(ctx.db, ws.id, 'admin', 'member.created', email, { roles, groups, authMethod }, now);
     })();
     const m = findMemberByEmail(ctx.db, ws.id, email)!;
-    res
-      .status(201)
-      .json({
-        email: m.email,
-        name: m.name,
-        status: m.status,
-        roles: m.roles,
-        groups,
-        authMethod: m.authMethod,
-      });
+    res.status(201).json({
+      email: m.email,
+      name: m.name,
+      status: m.status,
+      roles: m.roles,
+      groups,
+      authMethod: m.authMethod,
+    });
   });
 
   r.patch('/api/admin/workspaces/:ws/members/:email', (req, res) => {

@@ -97,7 +97,7 @@ export function samlRoutes(ctx: SpContext): Router {
       acsUrl: acsUrl(ctx, ws.slug),
       clockSkewMs: ctx.config.clockSkewMs,
       maxResponseBytes: ctx.config.maxSamlResponseBytes,
-      allowSha1: ctx.config.allowSha1,
+      allowSha1: settings.allowSha1 ?? ctx.config.allowSha1,
       requestMaxAgeMs: ctx.config.authnRequestMaxAgeMs,
       keyPair: ctx.keyPair,
       body: (req.body ?? {}) as Record<string, unknown>,

@@ -1,0 +1,51 @@
+import { CheckFailed, HarnessError } from '../errors.js';
+import type { Expectations } from '../scenario/types.js';
+import { observeState } from './attack.js';
+import { lastPage, type RunContext } from './context.js';
+
+export const HTTP_ONLY_GRADING =
+  'graded on the HTTP outcome only: the target has no observer API, so accounts, sessions and roles were not checked';
+
+/**
+ * expect.refused: the SP refused the hostile response of the last attack step. The user is
+ * not signed in; with an observer API, no member was created, no member's roles or status
+ * changed and no session was opened (compared with the state just before the attack); the
+ * refusal page shows the expected code when it shows one.
+ */
+export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations['refused']>): Promise<void> {
+  const base = ctx.attack;
+  if (!base) throw new HarnessError('ERR_SCENARIO_REFERENCE', 'expect.refused must follow an attack step');
+  const page = lastPage(ctx);
+  const shown = /data-error-code="([^"]+)"/.exec(page.html)?.[1];
+  ctx.observed.page = { url: page.url, status: page.status, text: page.text.slice(0, 500) };
+  ctx.observed.refusal = { mutation: base.mutation, status: page.status, errorCode: shown ?? null };
+  if (ctx.target.isSignedInAs(page, base.user))
+    throw new CheckFailed(`the SP accepted ${base.mutation} and signed ${base.user} in`);
+  if (e.errorCode !== undefined && shown !== undefined && shown !== e.errorCode)
+    throw new CheckFailed(`the SP refused with ${shown}`, e.errorCode, shown);
+
+  const after = await observeState(ctx);
+  if (base.members === null || after.members === null || base.sessions === null || after.sessions === null) {
+    ctx.observed.grading = HTTP_ONLY_GRADING;
+    return;
+  }
+  ctx.observed.grading = 'graded on state through the observer API and on the HTTP outcome';
+  const before = new Map(base.members.map((m) => [m.email.toLowerCase(), m]));
+  for (const m of after.members) {
+    const was = before.get(m.email.toLowerCase());
+    if (!was) throw new CheckFailed(`the SP created member ${m.email} from ${base.mutation}`);
+    if (was.status !== m.status)
+      throw new CheckFailed(`the status of ${m.email} changed`, was.status, m.status);
+    if (JSON.stringify(sorted(was.roles)) !== JSON.stringify(sorted(m.roles)))
+      throw new CheckFailed(`the roles of ${m.email} changed`, was.roles, m.roles);
+  }
+  for (const [email, n] of Object.entries(after.sessions)) {
+    if (n > (base.sessions[email] ?? 0))
+      throw new CheckFailed(`the SP opened a session for ${email}`, base.sessions[email] ?? 0, n);
+  }
+  if (e.errorCode !== undefined && shown === undefined)
+    throw new CheckFailed(`the page shows no refusal (status ${page.status}: "${page.text.slice(0, 160)}")`);
+}
+
+const sorted = (o: Record<string, string>) =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
