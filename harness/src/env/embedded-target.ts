@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSp } from '../../../sp-under-test/src/index.js';
+import { startSp, type RunningSp } from '../../../sp-under-test/src/index.js';
 import { FIXTURES_DIR } from '../paths.js';
 import { ObserverClient, expectOk } from './clients.js';
-import type { RunSpec, RunTarget, Target } from './target.js';
+import { MailCatcher } from './mail-catcher.js';
+import type { RunSpec, RunTarget, Target, WorkspaceSpec } from './target.js';
 
 const spKeys = () => ({
   privateKeyPem: readFileSync(join(FIXTURES_DIR, 'keys', 'sp.key.pem'), 'utf8'),
@@ -12,17 +13,24 @@ const spKeys = () => ({
 
 /**
  * The embedded reference SP. Each run gets its own SP instance with its own SQLite file,
- * so no run can see another's accounts, and the harness talks to it only over HTTP.
+ * so no run can see another's accounts, and the harness talks to it only over HTTP. One
+ * SMTP mail catcher serves the whole suite; every run's SP sends its mail there.
  */
 export class EmbeddedTarget implements Target {
   readonly kind = 'embedded';
   readonly description = 'embedded reference SP (sp-under-test)';
   private readonly keys = spKeys();
+  private catcher: Promise<MailCatcher> | undefined;
+
+  private mailCatcher(): Promise<MailCatcher> {
+    this.catcher ??= MailCatcher.start();
+    return this.catcher;
+  }
 
   async prepareRun(spec: RunSpec): Promise<RunTarget> {
-    const sp = await startSp({ keyPair: this.keys });
+    const mail = await this.mailCatcher();
+    const sp = await startSp({ keyPair: this.keys, smtp: { host: mail.host, port: mail.port } });
     try {
-      const workspace = 'acme';
       const admin = (method: string, path: string, body?: unknown) =>
         expectOk<Record<string, unknown>>(
           'reference SP admin API',
@@ -31,32 +39,59 @@ export class EmbeddedTarget implements Target {
           sp.adminToken,
           body,
         );
-      const created = (await admin('POST', '/workspaces', {
-        slug: workspace,
+      const addWorkspace = async (ws: WorkspaceSpec): Promise<RunTarget> => {
+        const created = (await admin('POST', '/workspaces', {
+          slug: ws.slug,
+          name: ws.name ?? ws.slug,
+          organisation: 'acme-corp',
+          ...(ws.environments ? { environments: ws.environments } : {}),
+        })) as { saml: { entityId: string; acsUrl: string } };
+        for (const role of ws.customRoles ?? [])
+          await admin('POST', `/workspaces/${ws.slug}/roles`, { name: role });
+        return view(sp, ws.slug, created.saml, admin, mail, addWorkspace);
+      };
+      return await addWorkspace({
+        slug: 'acme',
         name: 'Acme',
         ...(spec.environments ? { environments: spec.environments } : {}),
-      })) as { saml: { entityId: string; acsUrl: string } };
-      for (const role of spec.customRoles ?? [])
-        await admin('POST', `/workspaces/${workspace}/roles`, { name: role });
-      return {
-        baseUrl: sp.url,
-        workspace,
-        spEntityId: created.saml.entityId,
-        acsUrl: created.saml.acsUrl,
-        homePath: `/w/${workspace}`,
-        observer: new ObserverClient(sp.url, sp.adminToken, workspace),
-        async configureSaml(metadataXml, settings) {
-          await admin('PUT', `/workspaces/${workspace}/saml`, { metadataXml, ...settings });
-        },
-        isSignedInAs: (page, email) =>
-          page.url.startsWith(sp.url) && page.text.includes(`Signed in as ${email}`),
-        dispose: () => sp.close(),
-      };
+        ...(spec.customRoles ? { customRoles: spec.customRoles } : {}),
+      });
     } catch (e) {
       await sp.close();
       throw e;
     }
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    const c = this.catcher;
+    this.catcher = undefined;
+    if (c) await (await c).close();
+  }
+}
+
+/** The run seen from one workspace of its SP. Disposing any view stops the SP. */
+function view(
+  sp: RunningSp,
+  workspace: string,
+  saml: { entityId: string; acsUrl: string },
+  admin: (method: string, path: string, body?: unknown) => Promise<unknown>,
+  mail: MailCatcher,
+  addWorkspace: (ws: WorkspaceSpec) => Promise<RunTarget>,
+): RunTarget {
+  return {
+    baseUrl: sp.url,
+    workspace,
+    spEntityId: saml.entityId,
+    acsUrl: saml.acsUrl,
+    homePath: `/w/${workspace}`,
+    observer: new ObserverClient(sp.url, sp.adminToken, workspace),
+    async configureSaml(metadataXml, settings) {
+      await admin('PUT', `/workspaces/${workspace}/saml`, { metadataXml, ...settings });
+    },
+    isSignedInAs: (page, email) => page.url.startsWith(sp.url) && page.text.includes(`Signed in as ${email}`),
+    admin,
+    addWorkspace,
+    mail,
+    dispose: () => sp.close(),
+  };
 }

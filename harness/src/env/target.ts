@@ -1,4 +1,5 @@
 import type { ObserverClient } from './clients.js';
+import type { MailCatcher } from './mail-catcher.js';
 
 /** What a run needs to know about the SP it tests. */
 export interface RunTarget {
@@ -18,11 +19,24 @@ export interface RunTarget {
   ): Promise<void>;
   /** Recognises a page on which `email` is signed in. */
   isSignedInAs(page: { url: string; text: string }, email: string): boolean;
+  /** Calls the SP's admin API (design §3) and returns the JSON answer; absent when the target has none. */
+  admin?(method: string, path: string, body?: unknown): Promise<unknown>;
+  /** Adds another workspace of the same organisation to this run's SP; returns the run seen from it. */
+  addWorkspace?(spec: WorkspaceSpec): Promise<RunTarget>;
+  /** The mail the SP sent, caught over SMTP by the harness; absent when the harness cannot see it. */
+  mail?: MailCatcher;
   /** The SP's SCIM endpoint and bearer token, when the target has one. */
   scim?: { baseUrl: string; token: string };
   /** Keep the tenant name of the setup file, which a pre-configured SP trusts; default: a fresh tenant per run. */
   keepIdpTenant?: boolean;
   dispose(): Promise<void>;
+}
+
+export interface WorkspaceSpec {
+  slug: string;
+  name?: string;
+  environments?: string[];
+  customRoles?: string[];
 }
 
 export interface RunSpec {

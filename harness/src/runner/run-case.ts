@@ -6,9 +6,11 @@ import type { RunTarget, Target } from '../env/target.js';
 import { CheckFailed, HarnessError } from '../errors.js';
 import { emptyEvidence, type CaseResult, type Status, type StepResult } from '../model.js';
 import type { RunContext } from '../steps/context.js';
-import { NotApplicable, checkExpectations } from '../steps/expect.js';
+import { NotApplicable } from '../steps/expect.js';
 import { attack } from '../steps/attack.js';
 import { login } from '../steps/login.js';
+import { applyGiven, inWorkspace } from '../steps/given.js';
+import { describeStep, runStep } from '../steps/run-step.js';
 import type { Step } from '../scenario/types.js';
 import type { PlannedRun } from './plan.js';
 
@@ -24,6 +26,8 @@ export interface CaseRunOptions {
 
 function stepName(step: Step, i: number): string {
   if (step.name) return step.name;
+  const described = describeStep(step);
+  if (described) return described;
   if (step.login) return `${step.login.user} signs in (${step.login.flow ?? 'sp-initiated'})`;
   if (step.visit) return `visit ${step.visit.path}`;
   if (step.attack) return `${step.attack.user} signs in and the IdP sends ${step.attack.mutation}`;
@@ -77,6 +81,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
   let target: RunTarget | undefined;
   let tenantName: string | undefined;
   let driver: Awaited<ReturnType<DriverFactory['create']>> | undefined;
+  const cleanups: (() => Promise<void>)[] = [];
   let status: Status = 'passed';
   let message: string | undefined;
   try {
@@ -112,8 +117,11 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         setup,
         screenshotDir: join(opts.reportsDir, 'screenshots'),
         observed: {},
+        mockIdp: opts.idp,
+        cleanups,
         armMutation: (mutation) => opts.idp.armMutation(tenant.tenant, mutation),
       };
+      await applyGiven(ctx, given);
       steps.push({
         name: 'set up the workspace and the IdP tenant',
         status: 'passed',
@@ -143,13 +151,9 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
             opts.stepTimeoutMs,
             `step "${name}"`,
             (async () => {
-              if (step.login) await login(ctx, step.login);
+              if (step.login) await login(inWorkspace(ctx, step.workspace), step.login);
               if (step.attack) await attack(ctx, step.attack);
-              if (step.visit)
-                await ctx.driver.goto(
-                  ctx.target.baseUrl + step.visit.path.replaceAll('{workspace}', ctx.target.workspace),
-                );
-              if (step.expect) await checkExpectations(ctx, step.expect);
+              await runStep(ctx, step);
             })(),
           );
         } catch (e) {
@@ -176,6 +180,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         if (lastResponse !== undefined) evidence.saml = lastResponse;
         if (traffic.samlRequests.length) evidence.samlRequests = traffic.samlRequests;
         if (Object.keys(ctx.observed).length) evidence.observed = ctx.observed;
+        if (ctx.mail?.length) evidence.mail = ctx.mail.splice(0);
         if (step.login || step.attack || stepStatus === 'failed') {
           const shot = await driver
             .screenshot(
@@ -214,6 +219,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
     }
   } finally {
     await driver?.close().catch(() => undefined);
+    for (const undo of cleanups) await undo().catch(() => undefined);
     if (tenantName) await opts.idp.removeTenant(tenantName);
     await target?.dispose().catch(() => undefined);
   }

@@ -23,7 +23,18 @@ export interface PageExpectation {
 
 export interface Expectations {
   page?: PageExpectation;
-  member?: { email: string; name?: string; status?: string; roles?: Record<string, string> };
+  member?: {
+    email: string;
+    name?: string;
+    status?: string;
+    roles?: Record<string, string>;
+    /** The member's groups, as a set (order ignored). */
+    groups?: string[];
+    /** `saml` (SSO required) or `password`. */
+    authMethod?: string;
+  };
+  /** Mail the SP sent to an address (read from the harness's SMTP catcher). */
+  mails?: { to: string; count?: number; subject?: string };
   noMember?: string;
   /** The SP refused the last attack step: no member, session or role change; a refusal page. */
   refused?: { errorCode?: string };
@@ -42,9 +53,49 @@ export interface Step {
     fresh?: boolean;
   };
   visit?: { path: string };
+  /** The workspace (slug, from given.workspaces) the step's actions and observer checks act on; default the main one. */
+  workspace?: string;
+  /** Signs in with email and password on the SP's own sign-in page (identifier first). */
+  passwordLogin?: { email: string; password?: string; path?: string; fresh?: boolean };
+  /** Opens the newest mail to an address; optionally follows its link in the driver and reads its code. */
+  openMail?: { to: string; subject?: string; followLink?: boolean; readCode?: boolean };
+  /** Switches the signed-in account to another workspace through the SP's switcher page. */
+  switchWorkspace?: string;
+  /** Moves or freezes the SP's clock through its admin API. */
+  clock?: { advance?: string; freezeAt?: string };
   /** Arms a catalogue mutation (mock-idp/src/attacks/) for the next response, then signs `user` in afresh. */
   attack?: { mutation: string; user: string; flow?: 'sp-initiated' | 'idp-initiated'; path?: string };
   expect?: Expectations;
+}
+
+/** A type alias (not an interface) so that it is assignable to Record<string, unknown>. */
+export type GivenSaml = {
+  jit?: boolean;
+  jitEnvironments?: string[];
+  allowIdpInitiated?: boolean;
+  /** The workspace's signature policy: whether RSA-SHA1 signatures are accepted (default: the SP's). */
+  allowSha1?: boolean;
+  groupSync?: boolean;
+  enforceSamlFor?: 'all' | 'all-except-admins' | 'selected';
+};
+
+export interface GivenMember {
+  email: string;
+  name?: string;
+  roles?: Record<string, string>;
+  password?: string;
+  authMethod?: 'saml' | 'password';
+  groups?: string[];
+}
+
+export interface GivenWorkspace {
+  slug: string;
+  name?: string;
+  environments?: string[];
+  customRoles?: string[];
+  saml?: GivenSaml;
+  authentication?: Record<string, ('saml' | 'password')[]>;
+  members?: GivenMember[];
 }
 
 export interface Scenario {
@@ -58,15 +109,20 @@ export interface Scenario {
     workspace?: {
       environments?: string[];
       customRoles?: string[];
-      saml?: {
-        jit?: boolean;
-        jitEnvironments?: string[];
-        allowIdpInitiated?: boolean;
-        /** The workspace's signature policy: whether RSA-SHA1 signatures are accepted (default: the SP's). */
-        allowSha1?: boolean;
-      };
+      saml?: GivenSaml;
+      /** Sign-in methods each environment accepts, e.g. {DEV: [password], TEST: [saml]}. */
+      authentication?: Record<string, ('saml' | 'password')[]>;
+      /** Members the workspace admin created before the case starts. */
+      members?: GivenMember[];
     };
-    idp?: { setups?: Partial<Record<IdpId, string>>; users?: ScenarioUser[] };
+    /** More workspaces of the same organisation, each trusting its own app in the same IdP directory. */
+    workspaces?: GivenWorkspace[];
+    idp?: {
+      setups?: Partial<Record<IdpId, string>>;
+      users?: ScenarioUser[];
+      /** SAML attributes the IdP admin did not configure: their attribute statements are left out. */
+      omitAttributes?: string[];
+    };
   };
   steps: Step[];
 }

@@ -1,6 +1,6 @@
 import type { TenantSetup } from '../../../mock-idp/src/index.js';
 import type { Driver, PageState } from '../drivers/driver.js';
-import type { TenantInfo } from '../env/idp.js';
+import type { MockIdp, TenantInfo } from '../env/idp.js';
 import type { RunTarget } from '../env/target.js';
 import type { IdpId } from '../scenario/types.js';
 import type { AttackBaseline } from './attack.js';
@@ -16,6 +16,18 @@ export interface RunContext {
   screenshotDir: string;
   /** Values steps and checks record for the evidence of the current step. */
   observed: Record<string, unknown>;
+  /** The mock IdP, for tenants of further workspaces (given.workspaces). */
+  mockIdp?: MockIdp;
+  /** Further workspaces of the run (given.workspaces), by slug. */
+  workspaces?: Record<string, { target: RunTarget; tenant: TenantInfo }>;
+  /** Values read from the SP (an emailed code …), filled into later paths as {name}. */
+  vars?: Record<string, string>;
+  /** Passwords of the members the case created, by email. */
+  passwords?: Record<string, string>;
+  /** Mail the current step opened, for its evidence. */
+  mail?: unknown[];
+  /** Work to undo when the run ends (IdP tenants of further workspaces). */
+  cleanups?: (() => Promise<void>)[];
   /** Arms a mutation of the mock IdP's attack catalogue for this case's tenant (steps/attack.ts). */
   armMutation?: (mutation: string) => Promise<void>;
   /** The SP's state just before the last attack step, which expect.refused compares against. */
@@ -23,7 +35,10 @@ export interface RunContext {
 }
 
 /** Replaces {workspace} in a path taken from a scenario. */
-export const fill = (ctx: RunContext, s: string): string => s.replaceAll('{workspace}', ctx.target.workspace);
+export const fill = (ctx: RunContext, s: string): string =>
+  s
+    .replaceAll('{workspace}', ctx.target.workspace)
+    .replace(/\{([a-z][a-zA-Z0-9]*)\}/g, (m, k: string) => ctx.vars?.[k] ?? m);
 
 export function lastPage(ctx: RunContext): PageState {
   const page = ctx.driver.current();

@@ -26,6 +26,16 @@ export function setSessionCookie(ctx: SpContext, res: Response, token: string): 
   );
 }
 
+/**
+ * Hands the browser a new session. The session its cookie held before (another workspace,
+ * an earlier sign-in) ends: one browser holds one session, so none is left orphaned.
+ */
+export function replaceBrowserSession(ctx: SpContext, req: Request, res: Response, token: string): void {
+  const previous = readCookie(req, SESSION_COOKIE);
+  if (previous) endSession(ctx.db, previous, ctx.clock.now());
+  setSessionCookie(ctx, res, token);
+}
+
 export const VERIFICATION_COOKIE = 'sp_verify';
 
 /** The browser secret of a pending email verification, scoped to the workspace's verify pages. */

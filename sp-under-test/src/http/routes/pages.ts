@@ -15,7 +15,7 @@ import {
   currentSession,
   currentSignIn,
   readCookie,
-  setSessionCookie,
+  replaceBrowserSession,
 } from '../session.js';
 import { signInRoutes } from './sign-in.js';
 import { verifyRoutes } from './verify.js';
@@ -110,7 +110,6 @@ export function pageRoutes(ctx: SpContext): Router {
       return void res.redirect(302, ssoLogin(target, `/w/${target.slug}`));
     }
     const now = ctx.clock.now();
-    endSession(ctx.db, session.token, now);
     const token = createSession(
       ctx.db,
       member.userId,
@@ -131,7 +130,7 @@ export function pageRoutes(ctx: SpContext): Router {
       },
       now,
     );
-    setSessionCookie(ctx, res, token);
+    replaceBrowserSession(ctx, req, res, token);
     res.redirect(303, `/w/${encodeURIComponent(target.slug)}`);
   });
 

@@ -10,7 +10,7 @@ import { createSession } from '../../store/sessions.js';
 import { findWorkspace, getSamlSettings, type Workspace } from '../../store/workspaces.js';
 import { acsUrl, spEntityId, type SpContext } from '../context.js';
 import { esc, page } from '../html.js';
-import { setSessionCookie, setVerificationCookie } from '../session.js';
+import { replaceBrowserSession, setVerificationCookie } from '../session.js';
 import { startVerification } from '../../verification.js';
 
 function serviceProvider(ctx: SpContext, slug: string) {
@@ -146,7 +146,7 @@ export function samlRoutes(ctx: SpContext): Router {
         'saml',
       );
       audit(ctx.db, ws.id, 'saml', 'session.created', result.member.email, { created: result.created }, now);
-      setSessionCookie(ctx, res, token);
+      replaceBrowserSession(ctx, req, res, token);
       res.redirect(303, relayState);
     } catch (e) {
       if (e instanceof SamlRejected) {

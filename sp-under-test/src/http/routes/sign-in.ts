@@ -8,7 +8,7 @@ import { createSession } from '../../store/sessions.js';
 import { findWorkspace, getSamlSettings, type Workspace } from '../../store/workspaces.js';
 import type { SpContext } from '../context.js';
 import { errorPage, esc, page } from '../html.js';
-import { setSessionCookie } from '../session.js';
+import { replaceBrowserSession } from '../session.js';
 import { safeRelayState } from './saml.js';
 
 /**
@@ -115,7 +115,7 @@ export function signInRoutes(ctx: SpContext): Router {
       'password',
     );
     audit(ctx.db, w.id, 'password', 'session.created', member.email, { created: false }, now);
-    setSessionCookie(ctx, res, token);
+    replaceBrowserSession(ctx, req, res, token);
     res.redirect(303, next);
   });
   return r;

@@ -6,7 +6,12 @@ import { findWorkspace, type Workspace } from '../../store/workspaces.js';
 import { VerificationRefused, redeemCode, redeemLink } from '../../verification.js';
 import type { SpContext } from '../context.js';
 import { errorPage, esc, page } from '../html.js';
-import { VERIFICATION_COOKIE, clearVerificationCookie, readCookie, setSessionCookie } from '../session.js';
+import {
+  VERIFICATION_COOKIE,
+  clearVerificationCookie,
+  readCookie,
+  replaceBrowserSession,
+} from '../session.js';
 import { safeRelayState } from './saml.js';
 
 const STATUS: Record<string, number> = {
@@ -55,7 +60,7 @@ export function verifyRoutes(ctx: SpContext): Router {
     const token = createSession(ctx.db, userId, w.id, null, now, ctx.config.sessionLifetimeMs, 'saml');
     audit(ctx.db, w.id, 'saml', 'session.created', email, { created: true, via: 'email-verification' }, now);
     clearVerificationCookie(res, w.slug);
-    setSessionCookie(ctx, res, token);
+    replaceBrowserSession(ctx, req, res, token);
     res.redirect(303, safeRelayState(w.slug, relayState));
   };
 

@@ -1,0 +1,62 @@
+import { CheckFailed, HarnessError } from '../errors.js';
+import type { CaughtMail } from '../env/mail-catcher.js';
+import type { Step } from '../scenario/types.js';
+import { NotApplicable } from './expect.js';
+import type { RunContext } from './context.js';
+
+const CODE = /\b(\d{6})\b/;
+
+const needMail = (ctx: RunContext) => {
+  if (!ctx.target.mail)
+    throw new NotApplicable(
+      "this step reads the SP's mail, which the harness does not catch for this target",
+    );
+  return ctx.target.mail;
+};
+
+/** Mail this run's SP sent: its links point back at the SP, which no other run shares. */
+export const fromThisSp = (ctx: RunContext, subject?: string) => (m: CaughtMail) =>
+  m.links.some((l) => l.startsWith(ctx.target.baseUrl)) && (!subject || m.subject.includes(subject));
+
+const evidence = (m: CaughtMail) => ({
+  id: m.id,
+  receivedAt: m.receivedAt,
+  from: m.from,
+  to: m.to,
+  subject: m.subject,
+  text: m.text,
+  links: m.links,
+});
+
+/**
+ * Opens the newest mail to an address (waiting briefly for it), records it as evidence,
+ * and optionally follows its link to this SP in the driver (as a person clicking it in
+ * their mail client) and reads its six-digit code into {code}.
+ */
+export async function openMail(ctx: RunContext, step: NonNullable<Step['openMail']>): Promise<void> {
+  const catcher = needMail(ctx);
+  const mail = await catcher.newest(step.to, fromThisSp(ctx, step.subject), 5000);
+  if (!mail) {
+    throw new CheckFailed(
+      `no mail from the SP to ${step.to}${step.subject ? ` with subject "${step.subject}"` : ''} arrived`,
+    );
+  }
+  (ctx.mail ??= []).push(evidence(mail));
+  ctx.observed.mail = { to: mail.to, subject: mail.subject };
+  if (step.readCode) {
+    const code = CODE.exec(mail.text)?.[1];
+    if (!code) throw new CheckFailed(`the mail "${mail.subject}" carries no six-digit code`);
+    (ctx.vars ??= {}).code = code;
+  }
+  if (step.followLink) {
+    const link = mail.links.find((l) => l.startsWith(ctx.target.baseUrl));
+    if (!link) throw new HarnessError('ERR_INTERNAL', 'the mail matched without a link to the SP');
+    ctx.observed.followed = link.replace(/\/verify\/[^/?#]+/, '/verify/…');
+    await ctx.driver.goto(link);
+  }
+}
+
+/** Counts the mail this run's SP sent to an address. */
+export function countMail(ctx: RunContext, to: string, subject?: string): CaughtMail[] {
+  return needMail(ctx).to(to, fromThisSp(ctx, subject));
+}

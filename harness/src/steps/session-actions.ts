@@ -1,0 +1,58 @@
+import { CheckFailed, HarnessError } from '../errors.js';
+import type { Step } from '../scenario/types.js';
+import { fill, type RunContext } from './context.js';
+import { NotApplicable } from './expect.js';
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses a duration such as `31m`, `2h`, `1500ms`. */
+export function parseDuration(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(s.trim());
+  if (!m) throw new HarnessError('ERR_SCENARIO_INVALID', `"${s}" is not a duration such as 30s, 31m or 2h`);
+  return Number(m[1]) * UNITS[m[2]!]!;
+}
+
+/**
+ * Signs a member in on the SP's own sign-in page: email first, then the password when the
+ * SP offers a password form (an SSO-enforced member gets a refusal page instead).
+ */
+export async function passwordLogin(
+  ctx: RunContext,
+  step: NonNullable<Step['passwordLogin']>,
+): Promise<void> {
+  if (step.fresh) await ctx.driver.clearCookies();
+  const password = step.password ?? ctx.passwords?.[step.email.toLowerCase()];
+  if (!password)
+    throw new HarnessError(
+      'ERR_SCENARIO_REFERENCE',
+      `no password for ${step.email}: give one or create the member in given`,
+    );
+  const next = step.path ? `&next=${encodeURIComponent(fill(ctx, step.path))}` : '';
+  const page = await ctx.driver.goto(
+    `${ctx.target.baseUrl}/w/${encodeURIComponent(ctx.target.workspace)}/sign-in?email=${encodeURIComponent(step.email)}${next}`,
+  );
+  ctx.observed.signInPage = { url: page.url, status: page.status };
+  if (page.status === 200 && /name="?password/.test(page.html))
+    await ctx.driver.submitLogin(step.email, password);
+}
+
+/** Opens the SP's workspace switcher and follows the link to `slug`, as a person would. */
+export async function switchWorkspace(ctx: RunContext, slug: string): Promise<void> {
+  const page = await ctx.driver.goto(`${ctx.target.baseUrl}/switch`);
+  const href = `/switch/${encodeURIComponent(slug)}`;
+  if (!page.html.includes(`href="${href}"`)) {
+    throw new CheckFailed(
+      `the workspace switcher offers no link to ${slug} (at ${page.url}: "${page.text.slice(0, 160)}")`,
+    );
+  }
+  await ctx.driver.goto(ctx.target.baseUrl + href);
+}
+
+/** Moves or freezes the SP's clock through its admin API. */
+export async function moveClock(ctx: RunContext, step: NonNullable<Step['clock']>): Promise<void> {
+  if (!ctx.target.admin) throw new NotApplicable("moving the clock needs the SP's admin API");
+  const body: Record<string, unknown> = {};
+  if (step.freezeAt) body.freezeAt = step.freezeAt;
+  if (step.advance) body.advanceMs = parseDuration(step.advance);
+  ctx.observed.clock = await ctx.target.admin('POST', '/clock', body);
+}
