@@ -7,6 +7,7 @@ import { decodeSamlRequest, parseAuthnRequest, type AuthnRequest } from '../saml
 import { checkSetup } from '../setup.js';
 import { Tenant } from '../tenant.js';
 import { errorPage, loginPage, postBindingPage } from './html.js';
+import { scimRoutes } from '../scim/routes.js';
 
 interface PendingLogin {
   tenant: string;
@@ -255,6 +256,7 @@ export function createIdpApp(state: IdpState): express.Express {
     state.tenants.delete(String(req.params.tenant));
     res.status(204).end();
   });
+  app.use(scimRoutes(state));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e =

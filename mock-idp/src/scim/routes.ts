@@ -1,0 +1,143 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { IdpError } from '../errors.js';
+import type { Tenant } from '../tenant.js';
+import { ScimClientError } from './client.js';
+import { EngineError } from './engines/engine.js';
+import { ENGINES } from './engines/index.js';
+import { oktaApiRoutes } from './okta-api.js';
+import { scimStateOf, type ScimOptions, type TenantScim } from './state.js';
+
+/**
+ * SCIM provisioning on the mock IdP: the admin API that configures a tenant's SCIM connection
+ * (the SP's base URL and token, as the vendor's console takes them) and triggers its engine's
+ * console actions, the transcript of what went over the wire, and the vendors' management APIs.
+ *
+ * - `PUT  /api/admin/tenants/:tenant/scim` `{baseUrl, token, options?}` → the connection, the engine's actions and the management API token
+ * - `GET  /api/admin/tenants/:tenant/scim` → the connection (token hidden), links, failures
+ * - `POST /api/admin/tenants/:tenant/scim/:action` → runs the action, answers `{result, transcript}`
+ * - `POST /api/admin/tenants/:tenant/scim/settle` `{timeoutMs}` → waits for queued provisioning
+ * - `GET  /api/admin/tenants/:tenant/scim/transcript?since=N` → every exchange since entry N
+ */
+export function scimRoutes(state: { tenants: Map<string, Tenant>; baseUrl: () => string }): Router {
+  const r = express.Router();
+
+  const tenantOf = (req: Request): Tenant => {
+    const t = state.tenants.get(String(req.params.tenant));
+    if (!t) throw new IdpError('ERR_NO_TENANT', String(req.params.tenant), 404);
+    return t;
+  };
+  const engineOf = (tenant: Tenant) => {
+    const e = ENGINES[tenant.profile.id];
+    if (!e)
+      throw new EngineError(
+        'ERR_SCIM_UNSUPPORTED',
+        `${tenant.profile.displayName} does not provision custom SAML apps over SCIM`,
+        409,
+      );
+    return e;
+  };
+  const describe = (tenant: Tenant, t: TenantScim) => ({
+    tenant: tenant.name,
+    vendor: tenant.profile.id,
+    baseUrl: t.connection?.baseUrl ?? null,
+    options: t.options,
+    actions: Object.keys(ENGINES[tenant.profile.id]?.actions ?? {}),
+    managementApi:
+      tenant.profile.id === 'okta'
+        ? {
+            orgUrl: `${state.baseUrl()}/${tenant.name}`,
+            appId: tenant.setup.orgId ?? tenant.name,
+            apiToken: t.apiToken,
+          }
+        : null,
+  });
+
+  r.put('/api/admin/tenants/:tenant/scim', (req, res) => {
+    const tenant = tenantOf(req);
+    engineOf(tenant);
+    const b = (req.body ?? {}) as { baseUrl?: unknown; token?: unknown; options?: unknown };
+    if (
+      typeof b.baseUrl !== 'string' ||
+      !/^https?:\/\//.test(b.baseUrl) ||
+      typeof b.token !== 'string' ||
+      !b.token
+    )
+      throw new EngineError('ERR_SCIM_BAD_PARAMS', 'give baseUrl (http or https) and token');
+    const t = scimStateOf(tenant);
+    t.connection = { baseUrl: b.baseUrl, token: b.token };
+    if (b.options && typeof b.options === 'object') Object.assign(t.options, b.options as ScimOptions);
+    t.nextCycleAt = t.now() + t.cycleMs();
+    if (tenant.profile.id === 'entra') schedule(state.tenants, tenant, t);
+    res.json(describe(tenant, t));
+  });
+
+  r.get('/api/admin/tenants/:tenant/scim', (req, res) => {
+    const tenant = tenantOf(req);
+    const t = scimStateOf(tenant);
+    res.json({
+      ...describe(tenant, t),
+      links: Object.fromEntries(t.links),
+      failures: t.failures,
+      cycles: t.cycles,
+    });
+  });
+
+  r.get('/api/admin/tenants/:tenant/scim/transcript', (req, res) => {
+    const t = scimStateOf(tenantOf(req));
+    res.json(t.client.since(Number(req.query.since ?? 1) || 1));
+  });
+
+  r.post('/api/admin/tenants/:tenant/scim/:action', async (req, res) => {
+    const tenant = tenantOf(req);
+    const t = scimStateOf(tenant);
+    const params = (req.body ?? {}) as Record<string, unknown>;
+    if (req.params.action === 'settle') {
+      const drained = await t.settled(Number(params.timeoutMs ?? 30_000));
+      return void res.json({ drained, failures: t.failures });
+    }
+    const engine = engineOf(tenant);
+    const action = engine.actions[String(req.params.action)];
+    if (!action)
+      throw new EngineError(
+        'ERR_SCIM_UNSUPPORTED',
+        `${tenant.profile.displayName} has no SCIM action ${String(req.params.action)} (it has ${Object.keys(engine.actions).join(', ')})`,
+        404,
+      );
+    const from = t.client.nextSeq;
+    try {
+      const result = await t.enqueue(String(req.params.action), () => action(t, params));
+      res.json({ action: req.params.action, result, transcript: t.client.since(from) });
+    } catch (e) {
+      if (e instanceof EngineError || e instanceof ScimClientError) {
+        const status = e instanceof EngineError ? e.status : 502;
+        return void res
+          .status(status)
+          .json({ error: { code: e.code, message: e.message }, transcript: t.client.since(from) });
+      }
+      throw e;
+    }
+  });
+
+  r.use(oktaApiRoutes(state.tenants));
+
+  r.use('/api/admin', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (err instanceof EngineError)
+      return void res.status(err.status).json({ error: { code: err.code, message: err.message } });
+    next(err);
+  });
+  return r;
+}
+
+const timers = new WeakMap<TenantScim, NodeJS.Timeout>();
+
+/** Entra's schedule on the real clock: a cycle whenever one falls due, while the tenant exists. */
+function schedule(tenants: Map<string, Tenant>, tenant: Tenant, t: TenantScim): void {
+  if (timers.has(t)) return;
+  const timer = setInterval(() => {
+    if (tenants.get(tenant.name) !== tenant) return void clearInterval(timer);
+    if (t.now() >= t.nextCycleAt)
+      void t.enqueue('cycle', () => ENGINES.entra!.actions.cycle!(t, {})).catch(() => undefined);
+  }, 30_000);
+  timer.unref();
+  timers.set(t, timer);
+}
