@@ -465,13 +465,25 @@ export function adminRoutes(ctx: SpContext): Router {
     if (authMethod !== undefined && authMethod !== 'saml' && authMethod !== 'password')
       throw new AdminError(400, 'ERR_BAD_REQUEST', 'authMethod must be saml or password');
     const groups = b.groups === undefined ? undefined : stringList(b.groups, 'groups');
+    const password = b.password;
+    if (password !== undefined && (typeof password !== 'string' || password.length < 8))
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'password must have at least 8 characters');
     const now = ctx.clock.now();
     ctx.db.transaction(() => {
+      if (typeof password === 'string') setUserPasswordHash(ctx.db, m.userId, hashPassword(password));
       if (roles) setMemberRoles(ctx.db, m.memberId, roles);
       if (typeof status === 'string') setMemberStatus(ctx.db, m.memberId, status);
       if (authMethod) setMemberAuthMethod(ctx.db, m.memberId, authMethod);
       if (groups) replaceMemberGroups(ctx.db, ws.id, m.memberId, groups, 'admin', now);
-      audit(ctx.db, ws.id, 'admin', 'member.updated', m.email, { roles, status, authMethod, groups }, now);
+      audit(
+        ctx.db,
+        ws.id,
+        'admin',
+        'member.updated',
+        m.email,
+        { roles, status, authMethod, groups, passwordChanged: typeof password === 'string' },
+        now,
+      );
     })();
     const after = findMemberByEmail(ctx.db, ws.id, m.email)!;
     res.json({
