@@ -14,6 +14,7 @@ import {
 import type { GroupAttributeStatement, SetupUser, TenantSetup } from './setup.js';
 import type { SigningKey } from './xmldsig/sign.js';
 import { escapeAttr, escapeText } from './xml/element.js';
+import { verifyPostSignature, verifyRedirectSignature } from './saml/message-signature.js';
 
 /** One configured IdP tenant: its setup, vendor profile and signing key. */
 export class Tenant {
@@ -47,6 +48,9 @@ export class Tenant {
   }
   get ssoUrl(): string {
     return `${this.baseUrl()}/${this.setup.tenant}/sso`;
+  }
+  get sloUrl(): string {
+    return `${this.baseUrl()}/${this.setup.tenant}/slo`;
   }
 
   user(login: string): SetupUser | undefined {
@@ -101,6 +105,28 @@ export class Tenant {
     return this.profile.adjustAttributes?.(out, subject, this.facts, this.quirks) ?? out;
   }
 
+  /**
+   * Checks the SP's signature on an AuthnRequest or logout message: a signature that is
+   * present must verify with the SP certificate, and one is required when the app sets
+   * `wantAuthnRequestsSigned` (SAML Bindings 3.4.4.1 for Redirect, 3.5.4 for POST).
+   */
+  checkRequestSignature(binding: 'redirect' | 'post', message: { rawQuery: string; xml: string }): void {
+    const app = this.setup.app;
+    const cert = app.spCertificatePem;
+    if (!cert) {
+      if (app.wantAuthnRequestsSigned)
+        throw new IdpError('ERR_BAD_SETUP', 'wantAuthnRequestsSigned needs the SP certificate');
+      return;
+    }
+    const signed =
+      binding === 'redirect'
+        ? verifyRedirectSignature(message.rawQuery, cert)
+        : verifyPostSignature(message.xml, cert);
+    if (!signed && app.wantAuthnRequestsSigned) {
+      throw new IdpError('ERR_REQUEST_SIGNATURE', 'the request is not signed');
+    }
+  }
+
   /** Google sends users to its error page when the app's ACS URL is not https. */
   checkAcs(acsUrl: string): void {
     if (this.quirks.httpsOnlyAcs && !/^https:/i.test(acsUrl)) {
@@ -149,19 +175,22 @@ export class Tenant {
         ? { encryption: { certificatePem: enc.certificatePem, data: enc.algorithm } }
         : {}),
     };
-    return this.profile.buildResponse(adjust ? adjust(input) : input);
+    return { ...this.profile.buildResponse(adjust ? adjust(input) : input), nameId };
   }
 
   metadataXml(): string {
     const md = 'urn:oasis:names:tc:SAML:2.0:metadata';
     const ds = 'http://www.w3.org/2000/09/xmldsig#';
     const sso = escapeAttr(this.ssoUrl);
+    const slo = escapeAttr(this.sloUrl);
     const format = NAMEID_FORMATS[this.setup.app.nameId?.format ?? this.profile.defaultNameIdFormat];
     return (
       `<?xml version="1.0" encoding="UTF-8"?><md:EntityDescriptor xmlns:md="${md}" entityID="${escapeAttr(this.entityId)}">` +
       `<md:IDPSSODescriptor WantAuthnRequestsSigned="${this.setup.app.wantAuthnRequestsSigned ? 'true' : 'false'}" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
       `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="${ds}"><ds:X509Data><ds:X509Certificate>` +
       `${pemToBase64(this.certificatePem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
+      `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${slo}"/>` +
+      `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${slo}"/>` +
       `<md:NameIDFormat>${escapeText(format)}</md:NameIDFormat>` +
       `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${sso}"/>` +
       `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${sso}"/>` +

@@ -1,12 +1,19 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { IDP_DEFAULTS } from '../config.js';
-import { armMutation, armedMutation, deliverResponse, describeCatalogue, disarmMutation } from '../attacks/index.js';
+import {
+  armMutation,
+  armedMutation,
+  deliverResponse,
+  describeCatalogue,
+  disarmMutation,
+} from '../attacks/index.js';
 import { IdpError } from '../errors.js';
 import { decodeSamlRequest, parseAuthnRequest, type AuthnRequest } from '../saml/authn-request.js';
 import { checkSetup } from '../setup.js';
 import { Tenant } from '../tenant.js';
 import { errorPage, loginPage, postBindingPage } from './html.js';
+import { createSlo, rawQueryOf } from '../saml/slo-routes.js';
 import { scimRoutes } from '../scim/routes.js';
 
 interface PendingLogin {
@@ -65,6 +72,18 @@ export function createIdpApp(state: IdpState): express.Express {
     return s.login;
   };
 
+  const slo = createSlo({
+    tenant: tenantOf,
+    sessionUser,
+    endSessions: (tenant, login) => {
+      const l = login.toLowerCase();
+      for (const [sid, s] of sessions) {
+        if (s.tenant === tenant.name && s.login.toLowerCase() === l) sessions.delete(sid);
+      }
+    },
+    now: state.now,
+  });
+
   /** Checks an AuthnRequest against the app's configuration, as the vendor's console settings would. */
   const admit = (tenant: Tenant, request: AuthnRequest) => {
     const appCfg = tenant.setup.app;
@@ -83,6 +102,7 @@ export function createIdpApp(state: IdpState): express.Express {
     const acsUrl = tenant.setup.app.ssoUrl;
     tenant.checkAcs(acsUrl);
     const samlResponse = deliverResponse(tenant, user, p.request?.id, acsUrl, state.now());
+    slo.recordIssued(tenant, user.login, samlResponse);
     res.type('html').send(
       postBindingPage(acsUrl, {
         SAMLResponse: samlResponse,
@@ -138,7 +158,9 @@ export function createIdpApp(state: IdpState): express.Express {
   });
 
   app.get('/:tenant/sso', (req, res) => {
-    const request = parseAuthnRequest(decodeSamlRequest(req.query.SAMLRequest, 'redirect'));
+    const xml = decodeSamlRequest(req.query.SAMLRequest, 'redirect');
+    const request = parseAuthnRequest(xml);
+    tenantOf(req).checkRequestSignature('redirect', { rawQuery: rawQueryOf(req), xml });
     startLogin(
       req,
       res,
@@ -148,7 +170,9 @@ export function createIdpApp(state: IdpState): express.Express {
   });
 
   app.post('/:tenant/sso', form, (req, res) => {
-    const request = parseAuthnRequest(decodeSamlRequest(req.body?.SAMLRequest, 'post'));
+    const xml = decodeSamlRequest(req.body?.SAMLRequest, 'post');
+    const request = parseAuthnRequest(xml);
+    tenantOf(req).checkRequestSignature('post', { rawQuery: '', xml });
     startLogin(req, res, request, typeof req.body?.RelayState === 'string' ? req.body.RelayState : undefined);
   });
 
@@ -257,6 +281,8 @@ export function createIdpApp(state: IdpState): express.Express {
     res.status(204).end();
   });
   app.use(scimRoutes(state));
+
+  app.use(slo.router);
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e =

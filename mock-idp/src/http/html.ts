@@ -70,3 +70,12 @@ export function errorPage(vendor: string, code: string, message: string): string
     `<main><h1>Sign-in error</h1><p class="error" role="alert" data-error-code="${esc(code)}">${esc(message)}</p></main>`,
   );
 }
+
+/** SAML Profiles 4.4: the page the IdP shows when Single Logout has finished. */
+export function signedOutPage(vendor: string, complete: boolean): string {
+  return shell(
+    `Signed out — ${vendor} (mock)`,
+    `<main><h1>${complete ? 'You have been signed out' : 'Sign-out was not complete'}</h1>` +
+      `<p data-signed-out="${complete ? 'true' : 'partial'}">${esc(vendor)}</p></main>`,
+  );
+}

@@ -215,6 +215,6 @@ export const entra: Profile = {
 
     const shape: SignatureShape = { algorithm: input.signing.algorithm, prefix: '' };
     seal(response, assertion, input, { assertion: shape, response: shape });
-    return { xml: toWire(response), responseId, assertionId };
+    return { xml: toWire(response), responseId, assertionId, sessionIndex: assertionId };
   },
 };

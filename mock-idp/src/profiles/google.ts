@@ -154,6 +154,7 @@ export const google: Profile = {
       xml: '<?xml version="1.0" encoding="UTF-8" standalone="no"?>' + toWire(response),
       responseId,
       assertionId,
+      sessionIndex: assertionId,
     };
   },
 };

@@ -155,6 +155,7 @@ export const okta: Profile = {
       xml: '<?xml version="1.0" encoding="UTF-8"?>' + toWire(response),
       responseId,
       assertionId,
+      sessionIndex: irt ?? assertionId,
     };
   },
 };

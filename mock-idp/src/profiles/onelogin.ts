@@ -45,6 +45,7 @@ export const onelogin: Profile = {
     const notOnOrAfter = isoSeconds(plusMs(input.now, 3 * MINUTE));
     const irt = input.inResponseTo;
     const ns: [string, string] = ['xmlns:saml', SAML];
+    const sessionIndex = '_' + uuid();
 
     const attributeStatement = el(
       'saml:AttributeStatement',
@@ -113,7 +114,7 @@ export const onelogin: Profile = {
           [
             ['AuthnInstant', isoSeconds(plusMs(input.authnInstant ?? input.now, -1000))],
             ['SessionNotOnOrAfter', isoSeconds(plusMs(input.now, 24 * HOUR))],
-            ['SessionIndex', '_' + uuid()],
+            ['SessionIndex', sessionIndex],
           ],
           [
             el(
@@ -157,6 +158,6 @@ export const onelogin: Profile = {
 
     const shape: SignatureShape = { algorithm: input.signing.algorithm, prefix: 'ds' };
     seal(response, assertion, input, { assertion: shape, response: shape });
-    return { xml: toWire(response), responseId, assertionId };
+    return { xml: toWire(response), responseId, assertionId, sessionIndex };
   },
 };

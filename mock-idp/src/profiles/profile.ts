@@ -51,6 +51,10 @@ export interface BuiltResponse {
   xml: string;
   responseId: string;
   assertionId: string;
+  /** The AuthnStatement's SessionIndex, which a later LogoutRequest names. */
+  sessionIndex?: string;
+  /** The NameID value sent (set by the tenant). */
+  nameId?: string;
 }
 
 /** What the directory and the app attributes look like to a vendor's expression language. */

@@ -3,6 +3,7 @@ import type { SpContext } from './context.js';
 import { adminRoutes } from './routes/admin.js';
 import { pageRoutes } from './routes/pages.js';
 import { samlRoutes } from './routes/saml.js';
+import { sloRoutes } from './routes/slo.js';
 import { scimTokenRoutes } from './routes/scim-tokens.js';
 import { scimRoutes } from '../scim/router.js';
 
@@ -18,6 +19,7 @@ export function createApp(ctx: SpContext): express.Express {
   app.use(scimRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(samlRoutes(ctx));
+  app.use(sloRoutes(ctx));
   app.use(pageRoutes(ctx));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number }).status;
