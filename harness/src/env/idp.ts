@@ -83,6 +83,23 @@ export class MockIdp {
       throw new HarnessError('ERR_IDP', `PUT ${url} answered ${r.status}: ${JSON.stringify(r.body)}`);
   }
 
+  /** Calls the tenant's SCIM provisioning admin API (`/api/admin/tenants/:tenant/scim…`); 5xx answers throw. */
+  scimAdmin<T>(
+    tenant: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
+    return requestJson<T>(
+      'mock IdP SCIM admin API',
+      method,
+      `${this.idp.url}/api/admin/tenants/${tenant}/scim${path}`,
+      this.idp.adminToken,
+      body,
+      120_000,
+    );
+  }
+
   async removeTenant(tenant: string): Promise<void> {
     await fetch(`${this.idp.url}/api/admin/tenants/${tenant}`, {
       method: 'DELETE',

@@ -13,6 +13,7 @@ import { applyGiven, inWorkspace } from '../steps/given.js';
 import { describeStep, runStep } from '../steps/run-step.js';
 import type { Step } from '../scenario/types.js';
 import type { PlannedRun } from './plan.js';
+import { createAsset, scenarioUsesScim, scimEvidence, scimStep, setUpScim } from '../steps/scim.js';
 
 export interface CaseRunOptions {
   idp: MockIdp;
@@ -31,6 +32,9 @@ function stepName(step: Step, i: number): string {
   if (step.login) return `${step.login.user} signs in (${step.login.flow ?? 'sp-initiated'})`;
   if (step.visit) return `visit ${step.visit.path}`;
   if (step.attack) return `${step.attack.user} signs in and the IdP sends ${step.attack.mutation}`;
+  if (step.scim)
+    return `the IdP's SCIM engine: ${step.scim.action}${step.scim.user ? ` ${step.scim.user}` : ''}`;
+  if (step.asset) return `${step.asset.owner} creates the ${step.asset.kind} ${step.asset.name}`;
   return `expect ${Object.keys(step.expect ?? {}).join(', ')} (step ${i + 1})`;
 }
 
@@ -122,6 +126,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         armMutation: (mutation) => opts.idp.armMutation(tenant.tenant, mutation),
       };
       await applyGiven(ctx, given);
+      if (scenarioUsesScim(s)) await setUpScim(ctx, given.scim?.options);
       steps.push({
         name: 'set up the workspace and the IdP tenant',
         status: 'passed',
@@ -153,6 +158,8 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
             (async () => {
               if (step.login) await login(inWorkspace(ctx, step.workspace), step.login);
               if (step.attack) await attack(ctx, step.attack);
+              if (step.asset) await createAsset(ctx, step.asset);
+              if (step.scim) await scimStep(ctx, step.scim);
               await runStep(ctx, step);
             })(),
           );
@@ -181,6 +188,8 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         if (traffic.samlRequests.length) evidence.samlRequests = traffic.samlRequests;
         if (Object.keys(ctx.observed).length) evidence.observed = ctx.observed;
         if (ctx.mail?.length) evidence.mail = ctx.mail.splice(0);
+        const scimTraffic = scimEvidence(ctx);
+        if (scimTraffic.length) evidence.scim = scimTraffic;
         if (step.login || step.attack || stepStatus === 'failed') {
           const shot = await driver
             .screenshot(

@@ -41,6 +41,43 @@ export interface Expectations {
   members?: { count?: number };
   sessions?: { count?: number; for?: string };
   audit?: { action: string; source?: string; subject?: string };
+  /** The recipes and connections of the workspace (read through the SP's admin API). */
+  assets?: { count?: number; owner?: string; names?: string[]; ownerActive?: boolean };
+  /** Requests the last `scim` step's engine sent to the SP, each matched by method, path prefix, body fragment, status. */
+  scimSent?: { method: string; path?: string; bodyContains?: string; status?: number }[];
+}
+
+/** A console action of the IdP's SCIM provisioning engine (mock-idp/src/scim/engines/). */
+export interface ScimStep {
+  action:
+    | 'test-connection'
+    | 'import'
+    | 'push'
+    | 'assign'
+    | 'update'
+    | 'deactivate'
+    | 'reactivate'
+    | 'group-push'
+    | 'assign-group'
+    | 'reapply-mappings'
+    | 'cycle'
+    | 'provision-on-demand'
+    | 'clock'
+    | 'disable';
+  user?: string;
+  users?: string[];
+  how?: 'suspend' | 'deactivate' | 'unassign' | 'delete' | 'soft-delete' | 'hard-delete' | 'block';
+  group?: string;
+  profile?: Record<string, unknown>;
+  appUser?: Record<string, unknown>;
+  /** Role attributes (workato_role, workato_role_test, workato_role_prod), set where the vendor keeps them. */
+  roles?: Record<string, string>;
+  /** Entra: provision on demand now (default) or leave the change to the next cycle. */
+  sync?: 'now' | 'next-cycle';
+  /** For `clock`: how far to move the engine's clock, e.g. 40m. */
+  advance?: string;
+  /** The SP must refuse the action (for example after SCIM was disabled). */
+  expectRefused?: boolean;
 }
 
 export interface Step {
@@ -65,6 +102,10 @@ export interface Step {
   clock?: { advance?: string; freezeAt?: string };
   /** Arms a catalogue mutation (mock-idp/src/attacks/) for the next response, then signs `user` in afresh. */
   attack?: { mutation: string; user: string; flow?: 'sp-initiated' | 'idp-initiated'; path?: string };
+  /** Triggers an action of the IdP's SCIM provisioning engine; its traffic becomes the step's evidence.scim. */
+  scim?: ScimStep;
+  /** A member creates a recipe or connection in the workspace. */
+  asset?: { kind: 'recipe' | 'connection'; name: string; owner: string };
   expect?: Expectations;
 }
 
@@ -117,6 +158,8 @@ export interface Scenario {
     };
     /** More workspaces of the same organisation, each trusting its own app in the same IdP directory. */
     workspaces?: GivenWorkspace[];
+    /** The IdP's SCIM connection options (mock-idp ScimOptions, e.g. aadOptscim062020, oktaUpdate). */
+    scim?: { options?: Record<string, unknown> };
     idp?: {
       setups?: Partial<Record<IdpId, string>>;
       users?: ScenarioUser[];

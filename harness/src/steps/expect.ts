@@ -3,6 +3,7 @@ import type { Expectations } from '../scenario/types.js';
 import { checkRefused } from './attack-grading.js';
 import { fill, lastPage, type RunContext } from './context.js';
 import { countMail } from './mail.js';
+import { checkAssets, checkScimSent } from './scim.js';
 
 export class NotApplicable extends Error {}
 
@@ -59,7 +60,11 @@ export const CHECKS: {
     }
     const extra = m as { groups?: string[]; authMethod?: string };
     if (e.groups !== undefined && !same([...(extra.groups ?? [])].sort(), [...e.groups].sort())) {
-      throw new CheckFailed(`member groups are ${JSON.stringify(extra.groups ?? null)}`, e.groups, extra.groups);
+      throw new CheckFailed(
+        `member groups are ${JSON.stringify(extra.groups ?? null)}`,
+        e.groups,
+        extra.groups,
+      );
     }
     if (e.authMethod !== undefined && extra.authMethod !== e.authMethod)
       throw new CheckFailed(`member auth method is ${extra.authMethod}`, e.authMethod, extra.authMethod);
@@ -113,6 +118,10 @@ export const CHECKS: {
     ctx.observed.audit = events.slice(-20);
     if (!hit) throw new CheckFailed(`no audit event ${e.action}${e.source ? ` from ${e.source}` : ''}`);
   },
+
+  assets: (ctx, e) => checkAssets(ctx, e),
+
+  scimSent: (ctx, e) => checkScimSent(ctx, e),
 };
 
 function sortKeys(o: Record<string, string>): Record<string, string> {

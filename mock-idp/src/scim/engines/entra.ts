@@ -181,9 +181,18 @@ async function cycle(t: TenantScim): Promise<unknown> {
   return { cycle: t.cycles, results };
 }
 
+/**
+ * After a directory change the admin either provisions the user on demand (seed 004: "Run a
+ * provisioning cycle on demand") — the default — or, with `sync: "next-cycle"`, waits.
+ */
+async function afterChange(t: TenantScim, u: SetupUser, p: Params): Promise<unknown> {
+  if (p.sync === 'next-cycle') return { changed: u.login, pending: 'next cycle' };
+  return provisionOne(t, u);
+}
+
 function directoryChange(t: TenantScim, p: Params): SetupUser {
   const u = userParam(t, p);
-  applyEdits(u, p);
+  applyEdits(t, u, p);
   return u;
 }
 
@@ -228,11 +237,10 @@ export const entraEngine: ProvisioningEngine = {
     async assign(t, p) {
       const u = directoryChange(t, p);
       u.assigned = true;
-      return { assigned: u.login, pending: 'next cycle' };
+      return afterChange(t, u, p);
     },
     async update(t, p) {
-      const u = directoryChange(t, p);
-      return { updated: u.login, pending: 'next cycle' };
+      return afterChange(t, directoryChange(t, p), p);
     },
     async deactivate(t, p) {
       const u = userParam(t, p);
@@ -243,13 +251,13 @@ export const entraEngine: ProvisioningEngine = {
       else if (how === 'block' || how === 'suspend' || how === 'deactivate') link.status = 'suspended';
       else if (how === 'hard-delete') link.status = 'hard-deleted';
       else throw new EngineError('ERR_SCIM_BAD_PARAMS', 'how is unassign, delete, block or hard-delete');
-      return { [how]: u.login, pending: 'next cycle' };
+      return afterChange(t, u, p);
     },
     async reactivate(t, p) {
       const u = userParam(t, p);
       t.link(u).status = 'active';
       u.assigned = true;
-      return { restored: u.login, pending: 'next cycle' };
+      return afterChange(t, u, p);
     },
     async push(t, p) {
       const users =

@@ -68,7 +68,7 @@ export async function provision(t: TenantScim, u: SetupUser): Promise<Record<str
         'create user',
       );
       if (!r.body || typeof r.body.id !== 'string')
-        throw new EngineError('ERR_SCIM_REFUSED', 'Create new user returned empty user', 502);
+        throw new EngineError('ERR_SCIM_REFUSED', 'Create new user returned empty user', 422);
       link.scimId = r.body.id;
       link.pushedActive = true;
       return { created: u.login, id: link.scimId };
@@ -210,13 +210,13 @@ export const oktaEngine: ProvisioningEngine = {
     },
     async assign(t, p) {
       const u = userParam(t, p);
-      applyEdits(u, p);
+      applyEdits(t, u, p);
       u.assigned = true;
       return provision(t, u);
     },
     async update(t, p) {
       const u = userParam(t, p);
-      applyEdits(u, p);
+      applyEdits(t, u, p);
       await pushProfile(t, u);
       return { updated: u.login };
     },

@@ -96,13 +96,13 @@ export const oneloginEngine: ProvisioningEngine = {
     },
     async assign(t, p) {
       const u = userParam(t, p);
-      applyEdits(u, p);
+      applyEdits(t, u, p);
       u.assigned = true;
       return sync(t, u);
     },
     async update(t, p) {
       const u = userParam(t, p);
-      applyEdits(u, p);
+      applyEdits(t, u, p);
       return sync(t, u);
     },
     async deactivate(t, p) {
