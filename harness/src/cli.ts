@@ -47,6 +47,15 @@ function parseDuration(v: string): number {
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+/** `host:port` of an SMTP server (`[::1]:2525` for IPv6). */
+function smtpAddress(v: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(v.trim());
+  const port = Number(m?.[2]);
+  if (!m || port < 1 || port > 65535)
+    throw new InvalidArgumentError('--smtp takes host:port, e.g. 127.0.0.1:2525');
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
 function regex(v: string): RegExp {
   try {
     return new RegExp(v);
@@ -234,6 +243,11 @@ export function buildProgram(
     .option('--data <dir>', 'directory of the SQLite file (default: a fresh temporary directory)')
     .option('--admin-token <token>', 'admin API token (default: $SP_ADMIN_TOKEN, else generated)')
     .option('--public-url <url>', 'URL others reach the SP at, if not http://host:port')
+    .option(
+      '--smtp <host:port>',
+      'SMTP server for the mail the SP sends (default: none, mail is recorded as unsent)',
+      smtpAddress,
+    )
     .action(async (o) => {
       const { startSp } = await import('../../sp-under-test/src/index.js');
       const fromEnv = process.env.SP_ADMIN_TOKEN;
@@ -243,6 +257,7 @@ export function buildProgram(
         dataDir: o.data,
         adminToken: o.adminToken ?? (fromEnv || undefined),
         publicUrl: o.publicUrl,
+        smtp: o.smtp,
       });
       io.out(`sp-under-test listening on ${sp.url}\n`);
       if (!o.adminToken && !fromEnv) io.out(`admin token: ${sp.adminToken}\n`);

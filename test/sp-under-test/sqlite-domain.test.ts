@@ -101,7 +101,7 @@ describe('sp-under-test SQLite store: the domain schema', () => {
       return {
         orgs: await get('/organisations'),
         // The SP's own URLs follow its new port; everything else must be as it was.
-        ws: { ...(await get('/workspaces/finance')), saml: undefined },
+        ws: { ...((await get('/workspaces/finance')) as object), saml: undefined },
         members: await get('/workspaces/finance/members'),
         assets: await get('/workspaces/finance/assets'),
         groups: await get('/workspaces/finance/groups'),

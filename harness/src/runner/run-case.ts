@@ -215,15 +215,17 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         }
       }
     } catch (e) {
-      status = 'error';
-      message = describeError(e);
+      // A target that lacks what the case's `given` needs (an admin API …) makes it not applicable.
+      const notApplicable = e instanceof NotApplicable;
+      status = notApplicable ? 'not-applicable' : 'error';
+      message = notApplicable ? (e as Error).message : describeError(e);
       steps.push({
         name: 'set up the workspace and the IdP tenant',
-        status: 'error',
+        status,
         durationMs: Date.now() - setupStarted,
         evidence: emptyEvidence(),
         message,
-        code: errorCode(e),
+        ...(notApplicable ? {} : { code: errorCode(e) }),
       });
     }
   } finally {

@@ -145,6 +145,31 @@ function roleMap(ctx: SpContext, ws: Workspace, v: unknown): Record<string, stri
   return v as Record<string, string>;
 }
 
+/** Reads IdP metadata from a URL (seed 001 "Provide your metadata URL"), refusing what is not plainly metadata. */
+async function fetchMetadata(url: string): Promise<string> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new AdminError(400, 'ERR_BAD_REQUEST', 'metadataUrl must be an absolute http(s) URL');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new AdminError(400, 'ERR_BAD_REQUEST', 'metadataUrl must be an absolute http(s) URL');
+  try {
+    const res = await fetch(parsed, { signal: AbortSignal.timeout(10_000), redirect: 'follow' });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`answered ${res.status}`);
+    if (text.length > 1024 * 1024) throw new Error('the document is larger than 1 MB');
+    return text;
+  } catch (e) {
+    throw new AdminError(
+      400,
+      'ERR_BAD_METADATA',
+      `metadata at ${url} could not be read: ${(e as Error).message}`,
+    );
+  }
+}
+
 /** The observer and admin API that the harness and other tools read the SP's state through. */
 export function adminRoutes(ctx: SpContext): Router {
   const r = express.Router();
@@ -289,10 +314,13 @@ export function adminRoutes(ctx: SpContext): Router {
     });
   });
 
-  r.put('/api/admin/workspaces/:ws/saml', (req, res) => {
+  r.put('/api/admin/workspaces/:ws/saml', async (req, res) => {
     const ws = workspaceOf(ctx, req);
     const b = body(req);
     let idp: { entityId: string; ssoUrl: string; sloUrl: string | null; certificates: string[] };
+    if (typeof b.metadataUrl === 'string' && b.metadataXml === undefined) {
+      b.metadataXml = await fetchMetadata(b.metadataUrl);
+    }
     if (typeof b.metadataXml === 'string') {
       try {
         idp = parseIdpMetadata(b.metadataXml);
@@ -305,7 +333,7 @@ export function adminRoutes(ctx: SpContext): Router {
         throw new AdminError(
           400,
           'ERR_BAD_REQUEST',
-          'give metadataXml, or entityId, ssoUrl and certificates',
+          'give metadataXml or metadataUrl, or entityId, ssoUrl and certificates',
         );
       }
       const certificates = stringList(b.certificates, 'certificates');
