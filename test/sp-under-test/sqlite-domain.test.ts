@@ -117,7 +117,7 @@ describe('sp-under-test SQLite store: the domain schema', () => {
     try {
       const after = await read(again);
       expect(after).to.deep.equal(before);
-      expect((before.ws as { authentication: unknown }).authentication).to.deep.equal({
+      expect((before.ws as unknown as { authentication: unknown }).authentication).to.deep.equal({
         environments: { DEV: ['password'], PROD: ['saml', 'password'] },
         enforceSamlFor: 'all-except-admins',
       });
