@@ -98,6 +98,18 @@ describe('Single Logout between the mock IdP and the reference SP', () => {
     });
     after(async () => world.close());
 
+    it('SP-initiated logout is answered with an enveloped-signed LogoutResponse posted to the SP', async () => {
+      const browser = new BrowserClient({ login: maria, password: PASSWORDS.google });
+      await browser.open(`${world.sp.url}/saml/acme/login`);
+      expect(await liveSessions(world)).to.have.length(1);
+      const out = await browser.open(`${world.sp.url}/saml/acme/logout`);
+      expect(out.url).to.equal(`${world.sp.url}/w/acme/signed-out`);
+      expect(
+        browser.hops.some((h) => h.method === 'POST' && h.url === `${world.sp.url}/saml/acme/slo`),
+      ).to.equal(true);
+      expect(await liveSessions(world)).to.deep.equal([]);
+    });
+
     it('IdP-initiated logout posts an enveloped-signed LogoutRequest the SP verifies and honours', async () => {
       const browser = new BrowserClient({ login: maria, password: PASSWORDS.google });
       await browser.open(`${world.sp.url}/saml/acme/login`);
