@@ -13,7 +13,7 @@ function expectError(r: ScimAnswer, status: number, scimType: string, code: stri
   expect(r.body.status).to.equal(String(status));
   expect(r.body.scimType).to.equal(scimType);
   expect(r.body.code).to.equal(code);
-  expect(r.body.detail).to.be.a('string').and.not.empty;
+  expect(r.body.detail).to.be.a('string').with.length.greaterThan(0);
 }
 
 describe('scim.rfc: the reference SP SCIM 2.0 server (RFC 7643/7644)', function () {
