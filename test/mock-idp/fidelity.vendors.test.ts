@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSetupFile } from '../../mock-idp/src/setup.js';
+import { loadSetupFile, type TenantSetup } from '../../mock-idp/src/setup.js';
 import { Tenant } from '../../mock-idp/src/tenant.js';
 import type { VendorId } from '../../mock-idp/src/profiles/profile.js';
-import { ROOT } from '../helpers/world.js';
-import { compareFeatures, extractFeatures, type Features } from './saml-features.js';
+import { ROOT, spKeys } from '../helpers/world.js';
+import { FEATURE_NAMES, compareFeatures, extractFeatures, type Features } from './saml-features.js';
 
 const SAMPLES = join(ROOT, '..', 'shared', 'idp-samples');
 const VENDORS: VendorId[] = ['okta', 'onelogin', 'entra', 'google'];
@@ -21,8 +21,13 @@ function samplesOf(vendor: VendorId): { file: string; features: Features }[] {
 }
 
 /** The mock's response for the seed-000 Marketing hire, SP-initiated, from the vendor's setup file. */
-function mockResponse(vendor: VendorId, login = 'maria.garcia@acme.example'): string {
-  const setup = loadSetupFile(join(ROOT, 'fixtures', 'setups', `${vendor}.yaml`));
+function mockResponse(
+  vendor: VendorId,
+  login = 'maria.garcia@acme.example',
+  app: Partial<TenantSetup['app']> = {},
+): string {
+  const base = loadSetupFile(join(ROOT, 'fixtures', 'setups', `${vendor}.yaml`));
+  const setup: TenantSetup = { ...base, app: { ...base.app, ...app } };
   const tenant = new Tenant(setup, () => 'http://127.0.0.1:9');
   const user = tenant.user(login);
   if (!user) throw new Error(`no ${login} in ${vendor}.yaml`);
@@ -58,6 +63,55 @@ describe('mock-idp fidelity: structural features against real captured responses
       });
     });
   }
+
+  describe('switch variants look like the real responses that show them', () => {
+    const variants: [VendorId, string, Partial<TenantSetup['app']>, Partial<Features>][] = [
+      [
+        'onelogin',
+        'Response signed (crewjam-2016)',
+        { signing: { response: true, assertion: false } },
+        { signedElements: 'Response', idPattern: 'pfx{uuid} A{hex40}' },
+      ],
+      [
+        'google',
+        '"Signed response" with a transient NameID (salrashid-2022)',
+        {
+          signing: { response: true, assertion: false },
+          nameId: { source: 'Basic Information.Primary email', format: 'transient' },
+        },
+        { signedElements: 'Response', nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient' },
+      ],
+      [
+        'okta',
+        'encrypted Assertion, both signed (crewjam-2020)',
+        { encryption: { algorithm: 'aes256-cbc', certificatePem: spKeys().certificatePem } },
+        {
+          signedElements: 'Response',
+          inclusiveNamespaces: 'none',
+          encryption:
+            'http://www.w3.org/2001/04/xmlenc#aes256-cbc keyInfo=RetrievalMethod key=sibling ' +
+            'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p digest=http://www.w3.org/2000/09/xmldsig#sha1 ' +
+            'keyCert=X509Data referenceList=yes',
+        },
+      ],
+    ];
+    for (const [vendor, what, app, expected] of variants) {
+      it(`${vendor}: ${what}`, () => {
+        const features = extractFeatures(mockResponse(vendor, 'maria.garcia@acme.example', app));
+        expect(features).to.include(expected);
+        // An encrypted Assertion hides its own features; the rest must match.
+        const visible = FEATURE_NAMES.filter((f) => features[f] !== 'n/a');
+        if (app.encryption) expect(visible).to.include.members(['responseChildren', 'signatureAlgorithms']);
+        else expect(FEATURE_NAMES.filter((f) => !visible.includes(f))).to.deep.equal(['encryption']);
+        const mismatches = compareFeatures(
+          features,
+          samplesOf(vendor).map((s) => s.features),
+          visible,
+        );
+        expect(mismatches, JSON.stringify(mismatches, null, 2)).to.deep.equal([]);
+      });
+    }
+  });
 
   it("writes OneLogin's empty AttributeValue for a parameter with no value", () => {
     const f = extractFeatures(mockResponse('onelogin', 'dev.builder@acme.example'));

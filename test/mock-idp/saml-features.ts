@@ -35,6 +35,7 @@ export const FEATURE_NAMES = [
   'inclusiveNamespaces',
   'keyInfo',
   'base64Wrapping',
+  'encryption',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -155,7 +156,34 @@ export function extractFeatures(xml: string): Features {
       .map((e) => e.getAttribute('PrefixList'))
       .join('|') || 'none';
 
+  const encrypted = child(response, 'EncryptedAssertion');
+  let encryption = NA;
+  if (encrypted) {
+    const data = child(encrypted, 'EncryptedData');
+    const keyInfo = child(data, 'KeyInfo');
+    const inline = child(keyInfo, 'EncryptedKey');
+    const sibling = child(encrypted, 'EncryptedKey');
+    const key = inline ?? sibling;
+    const keyMethod = child(key, 'EncryptionMethod');
+    encryption = [
+      child(data, 'EncryptionMethod')?.getAttribute('Algorithm'),
+      `keyInfo=${
+        keyInfo
+          ? elementsOf(keyInfo)
+              .map((e) => e.localName)
+              .join(',')
+          : 'none'
+      }`,
+      `key=${inline ? 'inline' : sibling ? 'sibling' : 'none'}`,
+      keyMethod?.getAttribute('Algorithm'),
+      `digest=${child(keyMethod, 'DigestMethod')?.getAttribute('Algorithm') ?? 'none'}`,
+      `keyCert=${child(child(key, 'KeyInfo'), 'X509Data') ? 'X509Data' : 'none'}`,
+      `referenceList=${child(key, 'ReferenceList') ? 'yes' : 'no'}`,
+    ].join(' ');
+  }
+
   return {
+    encryption,
     xmlDeclaration: decl === undefined ? 'none' : decl.trim().replace(/\s+/g, ' '),
     prefixes: [
       `Response=${prefix(response)}`,
@@ -279,8 +307,8 @@ function sameOrder(mock: string, real: string, known: ReadonlySet<string>): bool
   return common.join(' ') === inReal.join(' ');
 }
 
-/** Features with nothing to compare: the mock shows no empty value, so it cannot disagree. */
-const UNSHOWN: Partial<Record<FeatureName, string>> = { emptyValueForm: 'not-shown' };
+/** Features with nothing to compare: the mock shows no empty value, or is not encrypted. */
+const UNSHOWN: Partial<Record<FeatureName, string>> = { emptyValueForm: 'not-shown', encryption: NA };
 
 /** Which features of `mock` are outside what the real samples show. */
 export function compareFeatures(

@@ -127,7 +127,8 @@ export const okta: Profile = {
         ...(irt ? ([['InResponseTo', irt]] as [string, string][]) : []),
         ['IssueInstant', ii],
         ['Version', '2.0'],
-        ['xmlns:xs', XS],
+        // With an EncryptedAssertion Okta declares xs on the (encrypted) Assertion only.
+        ...(input.encryption ? [] : ([['xmlns:xs', XS]] as [string, string][])),
       ],
       [
         el('saml2:Issuer', [ns2, ['Format', ENTITY]], [input.issuer]),
