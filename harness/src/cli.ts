@@ -211,7 +211,7 @@ export function buildProgram(
         for (const l of row.scenarios) {
           const label = l.scenario.case === row.id ? row.id : `${row.id} ← ${l.scenario.case}`;
           io.out(
-            `  ${label}  ${l.scenario.title}  (${displayPath(l.file)})${row.inCatalogue ? '' : '  [not in the catalogue]'}\n`,
+            `  ${label}  ${l.scenario.title}  (${displayPath(l.file)})${row.inCatalogue ? '' : row.group === 'Other' ? '  [not in the catalogue]' : '  [more of the family]'}\n`,
           );
           const planned = byFile.get(l.file) ?? [];
           for (const idp of o.idp as IdpId[]) {

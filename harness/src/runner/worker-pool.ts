@@ -1,5 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HARNESS_ERROR_CODES, HarnessError, type HarnessErrorCode } from '../errors.js';
 import type { CaseResult } from '../model.js';
 import type { DriverId } from '../scenario/types.js';
@@ -20,6 +22,14 @@ export interface PoolOptions {
 }
 
 const WORKER_FILE = fileURLToPath(new URL('./worker.ts', import.meta.url));
+/** tsx's ESM loader, by file URL, so that workers load it whatever their working directory. */
+const TSX_LOADER = (() => {
+  const require = createRequire(import.meta.url);
+  const pkgFile = require.resolve('tsx/package.json');
+  const pkg = require(pkgFile) as { exports?: Record<string, unknown> | string };
+  const entry = typeof pkg.exports === 'string' ? pkg.exports : (pkg.exports?.['.'] as string | undefined);
+  return pathToFileURL(join(dirname(pkgFile), typeof entry === 'string' ? entry : 'dist/loader.mjs')).href;
+})();
 /** How much of a crashed worker's stderr its error results quote. */
 const STDERR_TAIL = 600;
 
@@ -46,7 +56,7 @@ class WorkerProcess {
 
   static async start(init: Extract<ToWorker, { type: 'init' }>): Promise<WorkerProcess> {
     const child = fork(WORKER_FILE, [], {
-      execArgv: ['--import', import.meta.resolve('tsx')],
+      execArgv: ['--import', TSX_LOADER],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

@@ -1,0 +1,146 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { EmbeddedTarget } from '../../harness/src/env/embedded-target.js';
+import type { RunSpec, RunTarget, Target } from '../../harness/src/env/target.js';
+import type { Report } from '../../harness/src/model.js';
+import { plan } from '../../harness/src/runner/plan.js';
+import { runSuite } from '../../harness/src/runner/run-suite.js';
+import type { TargetSpec } from '../../harness/src/runner/target-spec.js';
+import { loadScenarios } from '../../harness/src/scenario/load.js';
+import { startSp, type RunningSp } from '../../sp-under-test/src/index.js';
+import { ROOT, spKeys } from '../helpers/world.js';
+
+/** Observer-only runs: they create no users, so runs can share one SP without meeting each other's accounts. */
+const observerRuns = () =>
+  plan(loadScenarios([join(ROOT, 'test/harness/fixtures/suite/not-on-google.yaml')]), {
+    idps: ['okta', 'onelogin', 'entra', 'google'],
+    driver: 'http',
+  });
+
+const runs = () =>
+  plan(loadScenarios([join(ROOT, 'scenarios/jit/new-user.yaml')]), {
+    idps: ['okta', 'onelogin', 'entra', 'google'],
+    driver: 'http',
+  });
+
+const codes = (r: Report) => r.results.map((x) => (x.status === 'error' ? x.steps.at(-1)?.code : x.status));
+
+/** A reference SP behind a proxy that holds the first workspace creation open forever: a hung target. */
+async function hangingFirstRequest(sp: RunningSp, onHang: () => void): Promise<Server> {
+  let hung = false;
+  const server = createServer((req: IncomingMessage, res) => {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      if (!hung && req.method === 'POST' && req.url === '/api/admin/workspaces') {
+        hung = true;
+        onHang();
+        return;
+      }
+      const r = await fetch(sp.url + req.url, {
+        method: req.method,
+        headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' },
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+      });
+      res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
+      res.end(Buffer.from(await r.arrayBuffer()));
+    })();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return server;
+}
+
+function externalSpec(sp: RunningSp, adminUrl: string): TargetSpec {
+  return {
+    kind: 'external',
+    file: 'inline',
+    config: {
+      name: 'proxied reference SP',
+      sp: { loginUrl: `${sp.url}/w/{workspace}` },
+      signedIn: { text: 'Signed in as {email}' },
+      admin: { baseUrl: adminUrl, token: sp.adminToken },
+      observer: { baseUrl: sp.url, token: sp.adminToken },
+    },
+  };
+}
+
+/** The worker processes of the runner that this test process started. */
+function workerPids(): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((l) => l.includes('runner/worker.ts'))
+    .map((l) => Number(l.trim().split(/\s+/)[0]));
+}
+
+describe('harness: a crashed or hung target becomes an error and the run goes on', function () {
+  this.timeout(120_000);
+  let sp: RunningSp;
+  let proxy: Server | undefined;
+  before(async () => {
+    sp = await startSp({ keyPair: spKeys() });
+  });
+  afterEach(() => {
+    proxy?.close();
+    proxy?.closeAllConnections();
+  });
+  after(async () => sp?.close());
+
+  it('a run that overruns the run timeout in this process is ERR_RUN_TIMEOUT; the others pass', async () => {
+    const embedded = new EmbeddedTarget();
+    let calls = 0;
+    const hangsOnce: Target = {
+      kind: 'embedded',
+      description: 'embedded SP that hangs once',
+      prepareRun: (spec: RunSpec): Promise<RunTarget> =>
+        calls++ === 0 ? new Promise<never>(() => {}) : embedded.prepareRun(spec),
+      close: () => embedded.close(),
+    };
+    const report = await runSuite(runs(), {
+      driver: 'http',
+      workers: 2,
+      stepTimeoutMs: 60_000,
+      runTimeoutMs: 1500,
+      reporters: [],
+      target: hangsOnce,
+    });
+    expect(codes(report)).to.deep.equal(['ERR_RUN_TIMEOUT', 'passed', 'passed', 'passed']);
+    expect(report.results[0]!.message).to.match(/run timeout of 1500 ms/);
+  });
+
+  it('a worker process whose target hangs past the run timeout is replaced; the others pass', async () => {
+    proxy = await hangingFirstRequest(sp, () => {});
+    const report = await runSuite(observerRuns(), {
+      driver: 'http',
+      workers: 1,
+      processes: true,
+      stepTimeoutMs: 60_000,
+      runTimeoutMs: 2500,
+      reporters: [],
+      targetSpec: externalSpec(sp, `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`),
+    });
+    expect(codes(report)).to.deep.equal(['ERR_RUN_TIMEOUT', 'passed', 'passed', 'not-applicable']);
+    expect(report.results[0]!.message).to.match(/its worker was stopped/);
+  });
+
+  it('a worker process that dies mid-case gives ERR_WORKER_CRASHED for that case; the others pass', async () => {
+    proxy = await hangingFirstRequest(sp, () => {
+      for (const pid of workerPids()) process.kill(pid, 'SIGKILL');
+    });
+    const report = await runSuite(observerRuns(), {
+      driver: 'http',
+      workers: 1,
+      processes: true,
+      stepTimeoutMs: 60_000,
+      runTimeoutMs: 60_000,
+      reporters: [],
+      targetSpec: externalSpec(sp, `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`),
+    });
+    expect(codes(report)).to.deep.equal(['ERR_WORKER_CRASHED', 'passed', 'passed', 'not-applicable']);
+    expect(report.results[0]!.message).to.match(/signal SIGKILL/);
+    expect(report.summary).to.deep.equal({ passed: 2, failed: 0, skipped: 0, errors: 1, notApplicable: 1 });
+  });
+});
