@@ -4,10 +4,12 @@
  * straight into the SP's SQLite file (the same tables the SCIM server writes) so the bench
  * stays within about 30 s; the filter requests still go over HTTP.
  */
+import { execFile } from 'node:child_process';
+import os from 'node:os';
 import { startSp, type RunningSp } from '../sp-under-test/src/index.js';
 import type { Figure } from './figures.js';
 
-const CREATES = 10_000;
+const CREATES = Number(process.env.B5_CREATES ?? 10_000);
 const CONCURRENCY = 16;
 const SAMPLES = 400;
 
@@ -25,16 +27,6 @@ async function setUp(): Promise<{ sp: RunningSp; base: string; token: string }> 
   const t = await admin('/workspaces/bench/scim-tokens');
   return { sp, base: t.baseUrl!, token: t.token! };
 }
-
-const user = (i: number) =>
-  JSON.stringify({
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-    userName: `user${i}@bench.example`,
-    name: { givenName: 'Bench', familyName: `User${i}` },
-    emails: [{ primary: true, value: `user${i}@bench.example`, type: 'work' }],
-    active: true,
-    'urn:ietf:params:scim:schemas:workato:1.0:WorkatoRole': { workato_role: 'Analyst' },
-  });
 
 /** Adds members (and so SCIM users, through the members trigger) directly, up to `total`. */
 function loadPopulation(sp: RunningSp, from: number, total: number): void {
@@ -56,28 +48,63 @@ function loadPopulation(sp: RunningSp, from: number, total: number): void {
   })();
 }
 
-/** GET that retries once when the server closed an idle keep-alive socket while the population loaded. */
-async function get(url: string, token: string): Promise<Response> {
-  try {
-    return await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  } catch {
-    return fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  }
+/**
+ * The load generator runs in its own process (plain node:http with keep-alive), so the SP's
+ * event loop serves requests instead of also building them.
+ */
+const LOAD = String.raw`
+const http = require('node:http');
+const { base, token, mode, count, concurrency, population, samples } = JSON.parse(process.argv[1]);
+const url = new URL(base);
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+function call(method, path, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, method, path: url.pathname + path, agent,
+      headers: { authorization: 'Bearer ' + token, ...(body ? { 'content-type': 'application/scim+json', 'content-length': Buffer.byteLength(body) } : {}) } },
+      (res) => { const chunks = []; res.on('data', (c) => chunks.push(c)); res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() })); });
+    req.on('error', reject);
+    if (body) req.write(body);
+    req.end();
+  });
 }
-
-async function filterP50(base: string, token: string, population: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    const n = Math.floor(Math.random() * population);
-    const filter = encodeURIComponent(`userName eq "loaded${n}@bench.example"`);
+const user = (i) => JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'user' + i + '@bench.example',
+  name: { givenName: 'Bench', familyName: 'User' + i }, emails: [{ primary: true, value: 'user' + i + '@bench.example', type: 'work' }],
+  active: true, 'urn:ietf:params:scim:schemas:workato:1.0:WorkatoRole': { workato_role: 'Analyst' } });
+(async () => {
+  if (mode === 'create') {
+    let next = 0, failures = 0;
     const t0 = performance.now();
-    const res = await get(`${base}/Users?filter=${filter}`, token);
-    const body = (await res.json()) as { totalResults: number };
-    times.push(performance.now() - t0);
-    if (body.totalResults !== 1) throw new Error(`filter for loaded${n} found ${body.totalResults}`);
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < count) { const r = await call('POST', '/Users', user(next++)); if (r.status !== 201) failures++; }
+    }));
+    process.stdout.write(JSON.stringify({ seconds: (performance.now() - t0) / 1000, failures }));
+  } else {
+    const times = [];
+    for (let i = 0; i < samples; i++) {
+      const n = Math.floor(Math.random() * population);
+      const t0 = performance.now();
+      const r = await call('GET', '/Users?filter=' + encodeURIComponent('userName eq "loaded' + n + '@bench.example"'));
+      times.push(performance.now() - t0);
+      if (JSON.parse(r.body).totalResults !== 1) throw new Error('filter for loaded' + n + ' missed');
+    }
+    times.sort((a, b) => a - b);
+    process.stdout.write(JSON.stringify({ p50: times[Math.floor(times.length / 2)], p99: times[Math.floor(times.length * 0.99)] }));
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+function load<T>(args: Record<string, unknown>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['-e', LOAD, JSON.stringify(args)],
+      { maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`load generator failed: ${stderr || err.message}`));
+        resolve(JSON.parse(stdout) as T);
+      },
+    );
+  });
 }
 
 let creates: Figure | undefined;
@@ -86,39 +113,42 @@ let filter: Figure | undefined;
 async function measure(): Promise<void> {
   const { sp, base, token } = await setUp();
   try {
-    let next = 0;
-    let failures = 0;
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < CREATES) {
-          const i = next++;
-          const res = await fetch(`${base}/Users`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
-            body: user(i),
-          });
-          await res.arrayBuffer();
-          if (res.status !== 201) failures++;
-        }
-      }),
-    );
-    const seconds = (performance.now() - t0) / 1000;
-    if (failures) throw new Error(`${failures} of ${CREATES} creates failed`);
+    const cpu0 = process.cpuUsage();
+    const run = await load<{ seconds: number; failures: number }>({
+      base,
+      token,
+      mode: 'create',
+      count: CREATES,
+      concurrency: CONCURRENCY,
+    });
+    const seconds = run.seconds;
+    const cpu = process.cpuUsage(cpu0);
+    const spCpuSeconds = (cpu.user + cpu.system) / 1e6;
+    if (run.failures) throw new Error(`${run.failures} of ${CREATES} creates failed`);
     creates = {
       value: Math.round(CREATES / seconds),
       goal: 1000,
       unit: 'creates/s',
       direction: '>=',
-      details: { creates: CREATES, concurrency: CONCURRENCY, seconds: Number(seconds.toFixed(2)) },
+      details: {
+        creates: CREATES,
+        concurrency: CONCURRENCY,
+        seconds: Number(seconds.toFixed(2)),
+        // What one core of the SP process spent per create: the rate an unshared core would reach.
+        spCpuMsPerCreate: Number(((spCpuSeconds * 1000) / CREATES).toFixed(3)),
+        createsPerSpCpuSecond: Math.round(CREATES / spCpuSeconds),
+        loadAverage: os.loadavg()[0],
+      },
     };
 
+    const filterP50 = async (population: number) =>
+      (await load<{ p50: number }>({ base, token, mode: 'filter', population, samples: SAMPLES })).p50;
     loadPopulation(sp, 0, 1_000);
-    await filterP50(base, token, 1_000); // warm-up
-    const small = await filterP50(base, token, 1_000);
+    await filterP50(1_000); // warm-up
+    const small = await filterP50(1_000);
     loadPopulation(sp, 1_000, 100_000);
-    await filterP50(base, token, 100_000); // warm-up
-    const large = await filterP50(base, token, 100_000);
+    await filterP50(100_000); // warm-up
+    const large = await filterP50(100_000);
     filter = {
       value: Number(large.toFixed(3)),
       goal: 2,

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { SpContext } from '../http/context.js';
-import { findWorkspaceById, type Workspace } from '../store/workspaces.js';
+import type { Workspace } from '../store/workspaces.js';
 import { SCIM_DEFAULTS } from './defaults.js';
 import { resourceTypeDocs, schemaDocs, serviceProviderConfig } from './discovery.js';
 import { SCIM_ERROR_SCHEMA, ScimError } from './errors.js';
@@ -33,8 +33,7 @@ export function scimRoutes(ctx: SpContext): Router {
     res.type('application/scim+json');
     const h = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
-    const wsId = m ? workspaceForToken(ctx.db, m[1]!) : undefined;
-    const ws = wsId === undefined ? undefined : findWorkspaceById(ctx.db, wsId);
+    const ws: Workspace | undefined = m ? workspaceForToken(ctx.db, m[1]!) : undefined;
     if (!ws) throw new ScimError('ERR_SCIM_UNAUTHORIZED');
     res.locals.workspace = ws;
     next();
@@ -155,8 +154,13 @@ export function scimRoutes(ctx: SpContext): Router {
     const ws = wsOf(res);
     const input = canonicalResource(USER_KIND, bodyObject(req));
     const now = ctx.clock.now();
-    const { row, invite } = tx(() => users.create(ws, input, now));
-    if (invite) sendInvitation(ctx, ws, row.email, row.name);
+    // The invitation is recorded in the outbox inside the same transaction as the member;
+    // SMTP delivery then runs without holding the response.
+    const { row } = tx(() => {
+      const created = users.create(ws, input, now);
+      if (created.invite) sendInvitation(ctx, ws, created.row.email, created.row.name);
+      return created;
+    });
     sendResource(req, res, USER_KIND, renderUser(ws, row), 201);
   });
   api.get('/Users/:id', (req, res) => {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 
 /**
@@ -45,13 +46,30 @@ export function listScimTokens(db: Db, workspaceId: number): ScimTokenInfo[] {
     .all(workspaceId) as ScimTokenInfo[];
 }
 
-/** The workspace a live token belongs to, or undefined. */
-export function workspaceForToken(db: Db, token: string): number | undefined {
+const lookups = new WeakMap<Db, Statement>();
+
+/** The workspace a live token belongs to (id, slug, name, environments), or undefined. */
+export function workspaceForToken(
+  db: Db,
+  token: string,
+): { id: number; slug: string; name: string; environments: string[] } | undefined {
+  let lookup = lookups.get(db);
+  if (!lookup) {
+    lookup = db.prepare(
+      `SELECT t.token_hash, w.id, w.slug, w.name, w.environments FROM scim_tokens t
+       JOIN workspaces w ON w.id = t.workspace_id WHERE t.token_hash = ? AND t.revoked_at IS NULL`,
+    );
+    lookups.set(db, lookup);
+  }
   const given = hash(token);
-  const row = db
-    .prepare('SELECT workspace_id, token_hash FROM scim_tokens WHERE token_hash = ? AND revoked_at IS NULL')
-    .get(given) as { workspace_id: number; token_hash: Buffer } | undefined;
+  const row = lookup.get(given) as
+    { token_hash: Buffer; id: number; slug: string; name: string; environments: string } | undefined;
   if (!row || row.token_hash.length !== given.length || !timingSafeEqual(row.token_hash, given))
     return undefined;
-  return row.workspace_id;
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    environments: JSON.parse(row.environments) as string[],
+  };
 }

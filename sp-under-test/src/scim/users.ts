@@ -1,15 +1,8 @@
 import { DEFAULT_ROLE, SYSTEM_ROLES, roleAttributeFor } from '../roles.js';
 import type { Db } from '../db/open.js';
 import { audit } from '../store/audit.js';
-import {
-  addMember,
-  createUser,
-  findMemberByUserId,
-  findUserByEmail,
-  setMemberRoles,
-  setMemberStatus,
-} from '../store/members.js';
-import { customRoleNames, type Workspace } from '../store/workspaces.js';
+import { findMemberByUserId, setMemberRoles, setMemberStatus } from '../store/members.js';
+import type { Workspace } from '../store/workspaces.js';
 import { ScimError } from './errors.js';
 import { equalityOn, matches } from './filter.js';
 import { URN, USER_KIND } from './schemas.js';
@@ -94,6 +87,18 @@ export class UserStore {
       ),
       remove: db.prepare('DELETE FROM scim_users WHERE member_id = ?'),
       setName: db.prepare('UPDATE users SET name = ? WHERE id = ?'),
+      byMemberId: db.prepare(`${SELECT} WHERE s.member_id = ?`),
+      userByEmail: db.prepare('SELECT id FROM users WHERE email = ?'),
+      memberOf: db.prepare('SELECT id FROM members WHERE workspace_id = ? AND user_id = ?'),
+      insertUser: db.prepare('INSERT INTO users (email, name, created_at) VALUES (?, ?, ?)'),
+      insertMember: db.prepare(
+        "INSERT INTO members (workspace_id, user_id, status, auth_method, source, created_at) VALUES (?, ?, ?, 'saml', ?, ?)",
+      ),
+      insertRole: db.prepare('INSERT INTO member_roles (member_id, environment, role) VALUES (?, ?, ?)'),
+      audit: db.prepare(
+        'INSERT INTO audit_events (workspace_id, at, source, action, subject, details) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      customRoles: db.prepare('SELECT name FROM custom_roles WHERE workspace_id = ?'),
     };
   }
 
@@ -185,8 +190,9 @@ export class UserStore {
     const name = nameOf(res) ?? email.split('@')[0]!;
     const wanted = this.rolesFrom(ws, res);
     const active = res.active !== false;
-    const user = findUserByEmail(this.db, email);
-    const existing = user ? findMemberByUserId(this.db, ws.id, user.id) : undefined;
+    const user = this.q.userByEmail.get(email) as { id: number } | undefined;
+    const existing =
+      user && this.q.memberOf.get(ws.id, user.id) ? findMemberByUserId(this.db, ws.id, user.id) : undefined;
     const stored = storedAttributes(res);
     let memberId: number;
     let invite = false;
@@ -216,11 +222,16 @@ export class UserStore {
         now,
       );
     } else {
-      const userId = user?.id ?? createUser(this.db, email, name, now);
+      // The hot path of a bulk push: the same inserts as store/members.ts createUser and
+      // addMember, through statements prepared once.
+      const at = now.toISOString();
+      const userId = user?.id ?? Number(this.q.insertUser.run(email, name, at).lastInsertRowid);
       const roles: Record<string, string> = {};
       for (const env of ws.environments) roles[env] = wanted[env] ?? DEFAULT_ROLE;
-      memberId = addMember(this.db, ws.id, userId, roles, 'scim', now);
-      if (!active) setMemberStatus(this.db, memberId, DEACTIVATED);
+      memberId = Number(
+        this.q.insertMember.run(ws.id, userId, active ? 'active' : DEACTIVATED, 'scim', at).lastInsertRowid,
+      );
+      for (const [env, role] of Object.entries(roles)) this.q.insertRole.run(memberId, env, role);
       // The members trigger gave the new member its SCIM identity; fill in the resource.
       const fill = {
         memberId,
@@ -231,11 +242,18 @@ export class UserStore {
         now: now.toISOString(),
       };
       if (this.q.init.run(fill).changes === 0) this.q.insertFresh.run(fill);
-      audit(this.db, ws.id, SOURCE, 'member.created', email, { userName, name, roles, active }, now);
+      this.q.audit.run(
+        ws.id,
+        at,
+        SOURCE,
+        'member.created',
+        email,
+        JSON.stringify({ userName, name, roles, active }),
+      );
       invite = active;
-      if (invite) audit(this.db, ws.id, SOURCE, 'member.invited', email, { userName }, now);
+      if (invite) this.q.audit.run(ws.id, at, SOURCE, 'member.invited', email, JSON.stringify({ userName }));
     }
-    const row = this.db.prepare(`${SELECT} WHERE s.member_id = ?`).get(memberId) as UserRow;
+    const row = this.q.byMemberId.get(memberId) as UserRow;
     return { row, invite };
   }
 
@@ -308,7 +326,8 @@ export class UserStore {
   private rolesFrom(ws: Workspace, res: JsonObject): Record<string, string> {
     const ext = res[URN.workatoRole];
     if (!isObject(ext)) return {};
-    const known = new Set<string>([...SYSTEM_ROLES, ...customRoleNames(this.db, ws.id)]);
+    const custom = (this.q.customRoles.all(ws.id) as { name: string }[]).map((r) => r.name);
+    const known = new Set<string>([...SYSTEM_ROLES, ...custom]);
     const out: Record<string, string> = {};
     for (const env of ws.environments) {
       const v = ext[roleAttributeFor(env, ws.environments)];
