@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { CATALOGUE } from '../../mock-idp/src/attacks/index.js';
+import { startWorld, type World } from '../helpers/world.js';
+import { MARIA, signInWith, spState, strictPolicy } from './forge.js';
+
+/** The refusal code the reference SP gives each catalogue entry. */
+const EXPECTED: Record<string, string> = {
+  unsigned: 'ERR_SAML_SIGNATURE_INVALID',
+  'signature-stripped-response': 'ERR_SAML_SIGNATURE_INVALID',
+  'signature-stripped-assertion': 'ERR_SAML_SIGNATURE_INVALID',
+  'signature-stripped-both': 'ERR_SAML_SIGNATURE_INVALID',
+  'untrusted-key': 'ERR_SAML_SIGNATURE_INVALID',
+  'xsw-evil-assertion-before-signed': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'xsw-evil-assertion-after-signed': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'xsw-signed-assertion-inside-evil': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'xsw-evil-assertion-keeps-signature': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'xsw-signed-assertion-in-evil-signature': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'xsw-signed-assertion-in-object': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'xsw-signed-assertion-in-extensions': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'xsw-duplicate-assertion-id': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'xsw-response-in-signature-object': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'xsw-response-before-signature': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'xsw-response-in-extensions': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  expired: 'ERR_SAML_EXPIRED',
+  'not-yet-valid': 'ERR_SAML_NOT_YET_VALID',
+  'subject-confirmation-expired': 'ERR_SAML_EXPIRED',
+  'audience-mismatch': 'ERR_SAML_AUDIENCE',
+  'audience-extra-restriction': 'ERR_SAML_AUDIENCE',
+  'recipient-mismatch': 'ERR_SAML_RECIPIENT',
+  'destination-mismatch': 'ERR_SAML_DESTINATION',
+  'issuer-mismatch': 'ERR_SAML_ISSUER',
+  replay: 'ERR_SAML_REPLAY',
+  'in-response-to-mismatch': 'ERR_SAML_IN_RESPONSE_TO',
+  unsolicited: 'ERR_SAML_UNSOLICITED',
+  'nameid-comment': 'ERR_SAML_NAMEID',
+  'nameid-processing-instruction': 'ERR_SAML_NAMEID',
+  dtd: 'ERR_SAML_DTD_FORBIDDEN',
+  'entity-expansion': 'ERR_SAML_DTD_FORBIDDEN',
+  xxe: 'ERR_SAML_DTD_FORBIDDEN',
+  'status-not-success': 'ERR_SAML_STATUS',
+  'tampered-attribute': 'ERR_SAML_SIGNATURE_INVALID',
+  'tampered-nameid': 'ERR_SAML_SIGNATURE_INVALID',
+  'two-assertions': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'weak-algorithm-sha1': 'ERR_SAML_WEAK_ALGORITHM',
+  oversized: 'ERR_SAML_TOO_LARGE',
+  'malformed-base64': 'ERR_SAML_ENCODING',
+  'malformed-deflate': 'ERR_SAML_ENCODING',
+};
+
+const short = (id: string) => id.slice('saml.reject.'.length);
+
+describe('attack catalogue against the reference SP: every mutation is refused with its code, nothing changes', () => {
+  it('knows the expected refusal of every catalogue entry', () => {
+    expect(CATALOGUE.map((m) => short(m.id)).sort()).to.deep.equal(Object.keys(EXPECTED).sort());
+  });
+
+  for (const vendor of ['okta', 'onelogin', 'entra', 'google']) {
+    describe(`${vendor} profile`, () => {
+      let world: World;
+      before(async () => {
+        world = await startWorld({ vendor });
+        await strictPolicy(world);
+      });
+      after(() => world.close());
+
+      for (const m of CATALOGUE.filter((x) => !x.needs?.consumedResponse)) {
+        it(`${short(m.id)} → ${EXPECTED[short(m.id)]}, no account, no session`, async () => {
+          if (m.needs?.sha1Refused) await strictPolicy(world, true);
+          const res = await signInWith(world, m.id);
+          if (m.needs?.sha1Refused) await strictPolicy(world, false);
+          expect(res.status).to.equal(403);
+          expect(res.code).to.equal(EXPECTED[short(m.id)]);
+          expect(await spState(world)).to.deep.equal({ members: [], sessions: [] });
+        });
+      }
+
+      it('the same sign-in without a mutation succeeds (control), and then a replay of it is refused', async () => {
+        const ok = await signInWith(world);
+        expect(ok.status).to.equal(303);
+        const before = await spState(world);
+        expect(before.members.map((m) => m.email)).to.deep.equal([MARIA]);
+        expect(before.sessions).to.have.length(1);
+        const replay = await signInWith(world, 'saml.reject.replay');
+        expect(replay).to.deep.equal({ status: 403, code: 'ERR_SAML_REPLAY' });
+        expect(await spState(world)).to.deep.equal(before);
+      });
+    });
+  }
+});
