@@ -169,15 +169,12 @@ async function provisionOne(t: TenantScim, u: SetupUser): Promise<unknown> {
 async function cycle(t: TenantScim): Promise<unknown> {
   t.cycles++;
   t.nextCycleAt = t.now() + t.cycleMs();
-  const results: unknown[] = [];
-  for (const u of t.users()) {
-    if (!inScope(t, u) && !t.link(u).scimId) continue;
-    try {
-      results.push(await provisionOne(t, u));
-    } catch (e) {
-      results.push({ failed: u.login, error: (e as Error).message });
-    }
-  }
+  const due = t.users().filter((u) => inScope(t, u) || t.link(u).scimId);
+  const results = await Promise.all(
+    due.map((u) =>
+      provisionOne(t, u).catch((e: unknown) => ({ failed: u.login, error: (e as Error).message })),
+    ),
+  );
   return { cycle: t.cycles, results };
 }
 
@@ -262,9 +259,7 @@ export const entraEngine: ProvisioningEngine = {
     async push(t, p) {
       const users =
         p.users === undefined ? t.users() : (p.users as string[]).map((l) => userParam(t, { user: l }));
-      const out = [];
-      for (const u of users) out.push(await provisionOne(t, u));
-      return out;
+      return Promise.all(users.map((u) => provisionOne(t, u)));
     },
   },
 };

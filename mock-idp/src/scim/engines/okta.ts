@@ -125,7 +125,7 @@ async function groupPush(t: TenantScim, p: Params): Promise<unknown> {
   const name = str(p.group);
   if (!name) throw new EngineError('ERR_SCIM_BAD_PARAMS', 'give the group to push');
   const members = t.users().filter((u) => u.assigned !== false && (u.groups ?? []).includes(name));
-  for (const u of members) await provision(t, u);
+  await Promise.all(members.map((u) => provision(t, u)));
   let id = t.groups.get(name);
   if (!id) {
     const r = expectStatus(
@@ -204,9 +204,8 @@ export const oktaEngine: ProvisioningEngine = {
       return { matched, unmatched };
     },
     async push(t, p) {
-      const out = [];
-      for (const u of usersParam(t, p)) out.push(await provision(t, u));
-      return out;
+      // Users are provisioned in parallel; the client's semaphore bounds the requests in flight.
+      return Promise.all(usersParam(t, p).map((u) => provision(t, u)));
     },
     async assign(t, p) {
       const u = userParam(t, p);

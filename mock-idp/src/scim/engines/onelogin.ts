@@ -82,17 +82,14 @@ export const oneloginEngine: ProvisioningEngine = {
     },
     /** Users → Apply to all → Reapply Mappings: a bulk sync that brings existing members under SCIM. */
     async 'reapply-mappings'(t) {
-      const out = [];
-      for (const u of t.users()) if (u.assigned !== false || t.link(u).scimId) out.push(await sync(t, u));
-      return out;
+      const users = t.users().filter((u) => u.assigned !== false || t.link(u).scimId);
+      return Promise.all(users.map((u) => sync(t, u)));
     },
     async import(t) {
       return oneloginEngine.actions['reapply-mappings']!(t, {});
     },
     async push(t, p) {
-      const out = [];
-      for (const u of usersParam(t, p)) out.push(await sync(t, u));
-      return out;
+      return Promise.all(usersParam(t, p).map((u) => sync(t, u)));
     },
     async assign(t, p) {
       const u = userParam(t, p);
