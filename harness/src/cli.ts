@@ -236,6 +236,48 @@ export function buildProgram(
     });
 
   program
+    .command('serve')
+    .description(
+      'for demos and manual QA: the mock IdPs, the reference SP and a mail catcher, with a start page linking them',
+    )
+    .option('--port <n>', 'port of the start page (0 picks a free one)', '0')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--sp-port <n>', 'port of the reference SP', '0')
+    .option('--idp-port <n>', 'port of the mock IdP', '0')
+    .option('--smtp-port <n>', 'port of the SMTP mail catcher', '0')
+    .option('--admin-token <token>', 'the SP admin token (default: generated)')
+    .action(async (o) => {
+      const { startServe } = await import('./serve/serve.js');
+      const port = (name: string, v: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 65535)
+          throw new HarnessError('ERR_BAD_OPTION', `${name} takes a port number 0..65535, got "${v}"`);
+        return n;
+      };
+      const s = await startServe({
+        host: o.host,
+        port: port('--port', o.port),
+        spPort: port('--sp-port', o.spPort),
+        idpPort: port('--idp-port', o.idpPort),
+        smtpPort: port('--smtp-port', o.smtpPort),
+        adminToken: o.adminToken,
+      });
+      io.out(`start page       ${s.url}/\n`);
+      io.out(`reference SP     ${s.sp.url}  (admin token ${s.sp.adminToken})\n`);
+      io.out(`mock IdP         ${s.idp.url}  (admin token ${s.idp.adminToken})\n`);
+      io.out(`mail catcher     smtp://${s.mail.host}:${s.mail.port}  mailbox ${s.url}/mail\n`);
+      io.out(`SCIM traffic log ${s.url}/scim-log\n`);
+      for (const d of s.demos)
+        io.out(
+          `${d.vendor.padEnd(9)}        sign in ${s.idp.url}/${d.tenant}/init · workspace ${s.sp.url}/w/${d.workspace}\n`,
+        );
+      io.out('Press Ctrl-C to stop.\n');
+      await untilSignal();
+      await s.close();
+      io.out('stopped\n');
+    });
+
+  program
     .command('sp')
     .description('start the reference SP alone')
     .option('--port <n>', 'port (0 picks a free one)', '0')
