@@ -4,7 +4,9 @@ import type { Tenant } from '../tenant.js';
 import { ScimClientError } from './client.js';
 import { EngineError } from './engines/engine.js';
 import { ENGINES } from './engines/index.js';
+import { entraAppId, entraObjectId, graphApiRoutes } from './graph-api.js';
 import { oktaApiRoutes } from './okta-api.js';
+import { oneloginApiRoutes } from './onelogin-api.js';
 import { scimStateOf, type ScimOptions, type TenantScim } from './state.js';
 
 /**
@@ -49,7 +51,16 @@ export function scimRoutes(state: { tenants: Map<string, Tenant>; baseUrl: () =>
             appId: tenant.setup.orgId ?? tenant.name,
             apiToken: t.apiToken,
           }
-        : null,
+        : tenant.profile.id === 'entra'
+          ? {
+              graphUrl: `${state.baseUrl()}/${tenant.name}/v1.0`,
+              applicationId: entraObjectId(tenant),
+              appId: entraAppId(tenant),
+              apiToken: t.apiToken,
+            }
+          : tenant.profile.id === 'onelogin'
+            ? { apiUrl: `${state.baseUrl()}/${tenant.name}/api/2`, apiToken: t.apiToken }
+            : null,
   });
 
   r.put('/api/admin/tenants/:tenant/scim', (req, res) => {
@@ -119,6 +130,8 @@ export function scimRoutes(state: { tenants: Map<string, Tenant>; baseUrl: () =>
   });
 
   r.use(oktaApiRoutes(state.tenants));
+  r.use(graphApiRoutes(state.tenants));
+  r.use(oneloginApiRoutes(state.tenants));
 
   r.use('/api/admin', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (err instanceof EngineError)
