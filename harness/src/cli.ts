@@ -200,6 +200,11 @@ export function buildProgram(
         if (o.grep && !o.grep.test(`${row.id} ${titles}`)) continue;
         if (row.scenarios.length) implemented += row.inCatalogue ? 1 : 0;
         else missing++;
+        for (const l of row.scenarios) {
+          const planned = byFile.get(l.file) ?? [];
+          cells += (o.idp as IdpId[]).length;
+          runnable += planned.filter((p) => !p.verdict).length;
+        }
         if (o.missing && row.scenarios.length) continue;
         if (row.group !== group) io.out(`\n${row.group}\n`);
         group = row.group;
@@ -216,7 +221,6 @@ export function buildProgram(
           const planned = byFile.get(l.file) ?? [];
           for (const idp of o.idp as IdpId[]) {
             const r = planned.find((p) => p.idp === idp);
-            cells++;
             if (!r) {
               io.out(
                 `      ${idp.padEnd(9)} not-applicable: the scenario lists only ${(l.scenario.idps ?? []).join(', ')}\n`,
@@ -224,7 +228,6 @@ export function buildProgram(
             } else if (r.verdict) {
               io.out(`      ${idp.padEnd(9)} ${r.verdict.status}: ${r.verdict.reason}\n`);
             } else {
-              runnable++;
               io.out(`      ${idp.padEnd(9)} runs\n`);
             }
           }
