@@ -190,7 +190,8 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         if (ctx.mail?.length) evidence.mail = ctx.mail.splice(0);
         const scimTraffic = scimEvidence(ctx);
         if (scimTraffic.length) evidence.scim = scimTraffic;
-        if (step.login || step.attack || stepStatus === 'failed') {
+        const navigated = step.passwordLogin || step.switchWorkspace || step.openMail?.followLink;
+        if (step.login || step.attack || navigated || stepStatus === 'failed') {
           const shot = await driver
             .screenshot(
               join(ctx.screenshotDir, `${s.case}.${run.idp}.${run.driver}.${runId}.step${i + 1}.png`),
