@@ -210,6 +210,32 @@ describe('sp-under-test admin API: domain validation', () => {
     expect(assets.body.map((a) => [a.name, a.ownerActive])).to.deep.equal([['Sync invoices', false]]);
   });
 
+  it('the members page is for workspace admins only', async () => {
+    for (const [email, role] of [
+      ['ada.admin@acme.example', 'Admin'],
+      ['otto.operator@acme.example', 'Operator'],
+    ]) {
+      await admin(world.sp, 'POST', '/workspaces/acme/members', {
+        email,
+        roles: { DEV: role, TEST: 'NoAccess', PROD: 'NoAccess' },
+        password: 'Members-Passw0rd',
+      });
+    }
+    const as = async (email: string) => {
+      const b = new Browser(world.sp.url);
+      await b.request('POST', '/w/acme/sign-in', { username: email, password: 'Members-Passw0rd' });
+      return b.request('GET', '/w/acme/members');
+    };
+    const ada = await as('ada.admin@acme.example');
+    expect(ada.status).to.equal(200);
+    expect(ada.text).to.include('data-member="otto.operator@acme.example"');
+    const otto = await as('otto.operator@acme.example');
+    expect([otto.status, errorCode(otto.text)]).to.deep.equal([403, 'ERR_NOT_ADMIN']);
+    const nobody = await new Browser(world.sp.url).request('GET', '/w/acme/members');
+    expect(nobody.status).to.equal(302);
+    expect(nobody.location).to.match(/^\/saml\/acme\/login\?RelayState=/);
+  });
+
   it('the HTML admin view needs the admin token, by form or ?token=, and shows members, audit and SAML settings', async () => {
     const b = new Browser(world.sp.url);
     expect((await b.request('GET', '/admin')).status).to.equal(401);

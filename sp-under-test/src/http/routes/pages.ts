@@ -3,7 +3,7 @@ import { ACCESS_ERROR_CODES, environmentRefusal, samlRequiredFor } from '../../a
 import { audit } from '../../store/audit.js';
 import { environmentMethods, type AuthMethod } from '../../store/environment-auth.js';
 import { groupsOfMember } from '../../store/groups.js';
-import { activeWorkspacesOfUser, findMemberByUserId } from '../../store/members.js';
+import { activeWorkspacesOfUser, findMemberByUserId, listMembers } from '../../store/members.js';
 import { organisationOfWorkspace } from '../../store/organisations.js';
 import { createSession, endSession } from '../../store/sessions.js';
 import { findWorkspace, findWorkspaceById, getSamlSettings, type Workspace } from '../../store/workspaces.js';
@@ -179,6 +179,39 @@ export function pageRoutes(ctx: SpContext): Router {
     );
   });
 
+  // The workspace's members, for its admins (a member with the Admin role in some environment).
+  r.get('/w/:ws/members', (req, res) => {
+    const ws = findWorkspace(ctx.db, String(req.params.ws));
+    if (!ws) return void res.status(404).type('text').send('no such workspace');
+    const signIn = currentSignIn(ctx, req, ws);
+    if (signIn === 'locked') return lockedOut(res, ws);
+    if (signIn === 'none') return void res.redirect(302, ssoLogin(ws, req.originalUrl));
+    if (!Object.values(signIn.member.roles).includes('Admin')) {
+      return void res
+        .status(403)
+        .type('html')
+        .send(errorPage('Admins only', 'ERR_NOT_ADMIN', `Only admins of ${ws.name} see its members.`));
+    }
+    const rows = listMembers(ctx.db, ws.id)
+      .map(
+        (m) =>
+          `<tr data-member="${esc(m.email)}"><td>${esc(m.email)}</td><td>${esc(m.name)}</td><td>${esc(m.status)}</td>` +
+          ws.environments.map((e) => `<td>${esc(m.roles[e] ?? '—')}</td>`).join('') +
+          `<td>${esc(groupsOfMember(ctx.db, m.memberId).join(', '))}</td><td>${m.authMethod === 'saml' ? 'SSO required' : 'password allowed'}</td></tr>`,
+      )
+      .join('');
+    res.type('html').send(
+      page(
+        `${ws.name} members`,
+        `<h1>${esc(ws.name)} · members</h1>
+         <p data-testid="signed-in-as">Signed in as <strong>${esc(signIn.member.email)}</strong></p>
+         <table><thead><tr><th>Email</th><th>Name</th><th>Status</th>${ws.environments.map((e) => `<th>${esc(e)}</th>`).join('')}
+         <th>Groups</th><th>Sign-in</th></tr></thead><tbody>${rows}</tbody></table>
+         <p><a href="/w/${esc(ws.slug)}">Back to ${esc(ws.name)}</a></p>`,
+      ),
+    );
+  });
+
   // Every page inside a workspace re-checks the member on each request.
   r.get(['/w/:ws', '/w/:ws/{*rest}'], (req, res) => {
     const ws = findWorkspace(ctx.db, String(req.params.ws));
@@ -210,6 +243,7 @@ export function pageRoutes(ctx: SpContext): Router {
          ${where ? `<p data-testid="location">You are at <code>/${esc(where)}</code></p>` : ''}
          <table><thead><tr><th>Environment</th><th>Role</th><th>Sign-in methods</th><th></th></tr></thead><tbody>${rows}</tbody></table>
          <p data-testid="groups">Groups: ${groups.length ? groups.map(esc).join(', ') : 'none'}</p>
+         ${Object.values(member.roles).includes('Admin') ? `<p><a href="/w/${esc(ws.slug)}/members">Members</a></p>` : ''}
          <form method="post" action="/w/${esc(ws.slug)}/logout"><button type="submit">Sign out</button></form>`,
       ),
     );
