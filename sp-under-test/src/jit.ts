@@ -10,7 +10,6 @@ export const JIT_ERROR_CODES = {
   ERR_JIT_UNKNOWN_ROLE: 'the IdP sent a role this workspace does not have (role names are case-sensitive)',
   ERR_JIT_NO_EMAIL: 'neither workato_email nor an email-format NameID was sent',
   ERR_MEMBER_INACTIVE: 'this member is not active in the workspace',
-  ERR_VERIFICATION_REQUIRED: 'this account must verify its email address before joining another workspace',
 } as const;
 export type JitErrorCode = keyof typeof JIT_ERROR_CODES;
 

@@ -69,17 +69,8 @@ export function currentMember(
   req: Request,
   workspace: Workspace,
 ): Member | 'none' | 'locked' {
-  const token = readCookie(req, SESSION_COOKIE);
-  if (!token) return 'none';
-  const now = ctx.clock.now();
-  const session = findSession(ctx.db, token, now);
-  if (!session || session.workspaceId !== workspace.id) return 'none';
-  const member = findMemberByUserId(ctx.db, workspace.id, session.userId);
-  if (!member || member.status !== 'active') {
-    endSession(ctx.db, token, now);
-    return 'locked';
-  }
-  return member;
+  const signIn = currentSignIn(ctx, req, workspace);
+  return typeof signIn === 'string' ? signIn : signIn.member;
 }
 
 /** The current session, whatever workspace it belongs to, or undefined. */
