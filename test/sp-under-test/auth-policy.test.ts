@@ -164,6 +164,9 @@ describe('sp-under-test admin API: domain validation', () => {
     expect(
       await bad('POST', '/workspaces/acme/roles', { name: 'ops', permissions: { connections: 'delete' } }),
     ).to.deep.equal([400, 'ERR_BAD_REQUEST']);
+    expect(await bad('POST', '/clock', {})).to.deep.equal([400, 'ERR_BAD_REQUEST']);
+    expect(await bad('POST', '/clock', { freezeAt: 'yesterday' })).to.deep.equal([400, 'ERR_BAD_REQUEST']);
+    expect(await bad('POST', '/clock', { advanceMs: '5m' })).to.deep.equal([400, 'ERR_BAD_REQUEST']);
     const members = await admin<unknown[]>(world.sp, 'GET', '/workspaces/acme/members');
     expect(members.body).to.deep.equal([]);
   });

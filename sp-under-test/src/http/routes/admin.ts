@@ -592,9 +592,20 @@ export function adminRoutes(ctx: SpContext): Router {
 
   r.post('/api/admin/clock', (req, res) => {
     const b = body(req);
-    if (typeof b.freezeAt === 'string' && !Number.isNaN(Date.parse(b.freezeAt)))
-      ctx.clock.freeze(new Date(b.freezeAt));
-    if (typeof b.advanceMs === 'number' && Number.isFinite(b.advanceMs)) ctx.clock.advance(b.advanceMs);
+    const freeze = b.freezeAt;
+    const advance = b.advanceMs;
+    if (freeze === undefined && advance === undefined)
+      throw new AdminError(
+        400,
+        'ERR_BAD_REQUEST',
+        'give freezeAt (an ISO instant) and/or advanceMs (milliseconds)',
+      );
+    if (freeze !== undefined && (typeof freeze !== 'string' || Number.isNaN(Date.parse(freeze))))
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'freezeAt must be an ISO 8601 instant');
+    if (advance !== undefined && (typeof advance !== 'number' || !Number.isFinite(advance)))
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'advanceMs must be a finite number of milliseconds');
+    if (typeof freeze === 'string') ctx.clock.freeze(new Date(freeze));
+    if (typeof advance === 'number') ctx.clock.advance(advance);
     res.json({ now: ctx.clock.now().toISOString() });
   });
 
