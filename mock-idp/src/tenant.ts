@@ -38,6 +38,32 @@ export class Tenant {
     this.profile = profile;
     this.certificatePem = pem.certificatePem;
     this.key = signingKeyFromPem({ privateKeyPem: pem.privateKeyPem, certificatePem: pem.certificatePem });
+    this.checkExpressions();
+  }
+
+  /** Evaluates every configured expression once against an empty user, so syntax errors surface at setup time. */
+  private checkExpressions(): void {
+    const empty: SubjectData = { profile: {}, appUser: {}, groups: [] };
+    const app = this.setup.app;
+    const sources: [string, string][] = [
+      ...(app.attributeStatements ?? []).map((st) => [`attribute ${st.name}`, st.value] as [string, string]),
+      ...(app.nameId?.source ? [['NameID source', app.nameId.source] as [string, string]] : []),
+    ];
+    for (const [what, expression] of sources) {
+      try {
+        this.profile.evaluate(expression, empty);
+      } catch (e) {
+        throw new IdpError('ERR_BAD_SETUP', `${what}: ${(e as Error).message}`);
+      }
+    }
+    for (const g of app.groupAttributeStatements ?? []) {
+      if (g.filter?.type !== 'regex') continue;
+      try {
+        new RegExp(g.filter.value);
+      } catch (e) {
+        throw new IdpError('ERR_BAD_SETUP', `group attribute ${g.name}: ${(e as Error).message}`);
+      }
+    }
   }
 
   get name(): string {

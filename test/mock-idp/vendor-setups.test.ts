@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { VendorId } from '../../mock-idp/src/profiles/profile.js';
 import { loadSetupFile } from '../../mock-idp/src/setup.js';
 import { Tenant } from '../../mock-idp/src/tenant.js';
-import { ROOT } from '../helpers/world.js';
+import { startIdp, type RunningIdp } from '../../mock-idp/src/index.js';
+import { ROOT, spKeys } from '../helpers/world.js';
 
 const VENDORS: VendorId[] = ['okta', 'onelogin', 'entra', 'google'];
 const LOGINS = ['maria.garcia@acme.example', 'dev.builder@acme.example', 'alex.admin@acme.example'];
@@ -111,5 +112,66 @@ describe('mock-idp tenant setups: the four vendors give every user the same outc
     };
     const t2 = new Tenant(setup, () => 'http://127.0.0.1:9');
     expect(t2.attributesFor(t2.user(LOGINS[0]!)!).map((a) => a.name)).to.deep.equal(['kept']);
+  });
+});
+
+describe('mock-idp tenant setups through the admin API', () => {
+  let idp: RunningIdp;
+  before(async () => {
+    idp = await startIdp();
+  });
+  after(async () => idp.close());
+
+  const put = (setup: unknown) =>
+    fetch(`${idp.url}/api/admin/tenants/acme-x`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${idp.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(setup),
+    });
+  const withApp = (vendor: VendorId, app: Record<string, unknown>) => {
+    const base = loadSetupFile(join(ROOT, 'fixtures', 'setups', `${vendor}.yaml`));
+    return { ...base, tenant: 'acme-x', app: { ...base.app, ...app } };
+  };
+
+  it('takes every vendor setup with its switches, and serves metadata with the SLO endpoints', async () => {
+    for (const vendor of VENDORS) {
+      const res = await put(
+        withApp(vendor, {
+          signing: { response: true, assertion: true, algorithm: 'rsa-sha1' },
+          encryption: { algorithm: 'aes256-gcm', certificatePem: spKeys().certificatePem },
+          quirks: { httpsOnlyAcs: false, groupOverageLimit: 10 },
+        }),
+      );
+      expect(res.status, vendor).to.equal(200);
+      const md = await (await fetch(`${idp.url}/acme-x/metadata`)).text();
+      expect(md).to.include(
+        `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${idp.url}/acme-x/slo"/>`,
+      );
+    }
+  });
+
+  it('refuses a setup whose expression is not valid in the vendor syntax (ERR_BAD_SETUP), keeping the old tenant', async () => {
+    expect((await put(withApp('okta', {}))).status).to.equal(200);
+    const bad: [VendorId, string][] = [
+      ['okta', 'user.firstName +'],
+      ['onelogin', '{nickname}'],
+      ['entra', 'Reverse(user.mail)'],
+      ['google', 'Basic Information.Nickname'],
+    ];
+    for (const [vendor, value] of bad) {
+      const res = await put(withApp(vendor, { attributeStatements: [{ name: 'x', value }] }));
+      expect(res.status, `${vendor} ${value}`).to.equal(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('ERR_BAD_SETUP');
+    }
+    const kept = await fetch(`${idp.url}/api/admin/tenants/acme-x`, {
+      headers: { authorization: `Bearer ${idp.adminToken}` },
+    });
+    expect(((await kept.json()) as { vendor: string }).vendor).to.equal('okta');
+  });
+
+  it('refuses an unknown encryption algorithm through the schema (ERR_BAD_SETUP)', async () => {
+    const res = await put(withApp('okta', { encryption: { algorithm: 'aes128-cbc' } }));
+    expect(res.status).to.equal(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('ERR_BAD_SETUP');
   });
 });
