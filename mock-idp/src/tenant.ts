@@ -86,7 +86,12 @@ export class Tenant {
 
   subject(user: SetupUser): SubjectData {
     return {
-      profile: { login: user.login, email: user.login, ...user.profile },
+      profile: {
+        login: user.login,
+        email: user.login,
+        ...this.profile.directoryDefaults?.(user.login),
+        ...user.profile,
+      },
       appUser: user.appUser ?? {},
       groups: user.groups ?? [],
     };
@@ -173,7 +178,7 @@ export class Tenant {
     adjust?: (input: ResponseInput) => ResponseInput,
   ): BuiltResponse {
     const app = this.setup.app;
-    const source = app.nameId?.source ?? 'user.login';
+    const source = app.nameId?.source ?? this.profile.defaultNameIdSource ?? 'user.login';
     const nameIdValue = this.profile.evaluate(source, this.subject(user));
     const nameId = Array.isArray(nameIdValue) ? nameIdValue[0] : nameIdValue;
     if (!nameId) throw new IdpError('ERR_BAD_SETUP', `NameID source ${source} is empty for ${user.login}`);

@@ -175,3 +175,19 @@ describe('mock-idp tenant setups through the admin API', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('ERR_BAD_SETUP');
   });
 });
+
+describe('mock-idp users known only by their login', () => {
+  it("get the login as NameID and email in each vendor's directory fields", () => {
+    for (const vendor of VENDORS) {
+      const base = tenantFor(vendor).setup;
+      const { nameId: _nameId, ...app } = base.app;
+      const t = new Tenant(
+        { ...base, app, users: [{ login: 'new.hire@acme.example', password: 'x' }] },
+        () => 'http://127.0.0.1:9',
+      );
+      const built = t.respond(t.user('new.hire@acme.example')!, undefined, app.ssoUrl, new Date());
+      expect(built.nameId, vendor).to.equal('new.hire@acme.example');
+      expect(sent(t, 'new.hire@acme.example').workato_email, vendor).to.deep.equal(['new.hire@acme.example']);
+    }
+  });
+});

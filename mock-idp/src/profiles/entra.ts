@@ -63,6 +63,8 @@ export const entra: Profile = {
   issuer: (tenantId) => `https://sts.windows.net/${tenantId}/`,
   defaultSigning: { response: false, assertion: true, algorithm: 'rsa-sha256' },
   defaultNameIdFormat: 'emailAddress',
+  defaultNameIdSource: 'user.userprincipalname',
+  directoryDefaults: (login) => ({ userprincipalname: login, mail: login }),
   defaultQuirks: { groupOverageLimit: 150 },
 
   evaluate(expression, subject) {

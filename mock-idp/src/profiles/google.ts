@@ -27,6 +27,8 @@ export const google: Profile = {
   issuer: (idpId) => `https://accounts.google.com/o/saml2?idpid=${idpId}`,
   defaultSigning: { response: false, assertion: true, algorithm: 'rsa-sha256' },
   defaultNameIdFormat: 'emailAddress',
+  defaultNameIdSource: 'Basic Information.Primary email',
+  directoryDefaults: (login) => ({ 'Primary email': login }),
   defaultQuirks: { httpsOnlyAcs: true },
 
   evaluate(expression, subject) {

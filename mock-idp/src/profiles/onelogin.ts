@@ -27,6 +27,8 @@ export const onelogin: Profile = {
   issuer: (appId) => `https://app.onelogin.com/saml/metadata/${appId}`,
   defaultSigning: { response: false, assertion: true, algorithm: 'rsa-sha1' },
   defaultNameIdFormat: 'emailAddress',
+  defaultNameIdSource: 'email',
+  directoryDefaults: (login) => ({ email: login, username: login }),
   blankPlaceholders: { audience: '{audience}', recipient: '{recipient}' },
 
   evaluate(expression, subject) {

@@ -73,6 +73,10 @@ export interface Profile {
   /** The vendor's signing defaults, which a setup may override. */
   defaultSigning: SigningChoice;
   defaultNameIdFormat: NameIdFormat;
+  /** The NameID source when the setup names none, in the vendor's syntax (default `user.login`). */
+  defaultNameIdSource?: string;
+  /** Directory fields a user has from the login alone, under the vendor's field names. */
+  directoryDefaults?(login: string): Record<string, unknown>;
   /** Evaluates an attribute-statement value written in the vendor console's syntax. */
   evaluate(expression: string, subject: SubjectData): string | string[] | null;
   buildResponse(input: ResponseInput): BuiltResponse;
