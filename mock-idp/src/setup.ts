@@ -55,6 +55,8 @@ export interface TenantSetup {
     sloUrl?: string;
     sloBinding?: 'post' | 'redirect';
   };
+  /** The SCIM provisioning connection (mock-idp/src/scim/state.ts ScimOptions for `options`). */
+  scim?: { baseUrl: string; token?: string; tokenEnv?: string; options?: Record<string, unknown> };
   users: SetupUser[];
 }
 

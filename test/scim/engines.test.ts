@@ -245,3 +245,33 @@ describe('mock-idp SCIM client: retries with backoff and bounded concurrency', f
     expect(maxInFlight).to.be.at.most(4);
   });
 });
+
+describe('mock-idp SCIM connection from a tenant setup file', function () {
+  it('takes the base URL, the token (or its environment variable) and options from the setup', async () => {
+    const w = await startScimWorld();
+    const idp = await startIdp();
+    try {
+      const setup = loadSetupFile(join(ROOT, 'fixtures/setups/okta.yaml'));
+      process.env.SETUP_SCIM_TOKEN = w.token;
+      const res = await fetch(`${idp.url}/api/admin/tenants/${setup.tenant}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${idp.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          ...setup,
+          scim: { baseUrl: w.base, tokenEnv: 'SETUP_SCIM_TOKEN', options: { concurrency: 2 } },
+        }),
+      });
+      expect(res.status).to.equal(200);
+      const test = await fetch(`${idp.url}/api/admin/tenants/${setup.tenant}/scim/test-connection`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${idp.adminToken}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(((await test.json()) as any).result.ok).to.equal(true);
+    } finally {
+      delete process.env.SETUP_SCIM_TOKEN;
+      await idp.close();
+      await w.close();
+    }
+  });
+});

@@ -57,6 +57,13 @@ export class TenantScim {
 
   constructor(readonly tenant: Tenant) {
     const o = this.options;
+    // A setup file may carry the connection, as the console's Provisioning tab does.
+    const fromSetup = tenant.setup.scim;
+    if (fromSetup) {
+      const token = fromSetup.token ?? (fromSetup.tokenEnv ? process.env[fromSetup.tokenEnv] : undefined);
+      if (token) this.connection = { baseUrl: fromSetup.baseUrl, token };
+      Object.assign(o, fromSetup.options ?? {});
+    }
     this.client = new ScimClient(
       () => this.connection,
       USER_AGENTS[tenant.profile.id] ?? 'SCIM client',
