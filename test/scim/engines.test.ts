@@ -275,3 +275,36 @@ describe('mock-idp SCIM connection from a tenant setup file', function () {
     }
   });
 });
+
+describe('mock-idp SCIM engines: provisioning actions switched off in the console', function () {
+  it('sends no deactivation when "Deactivate Users" is off, and no creation when "Create Users" is off', async () => {
+    const w = await startScimWorld();
+    const idp = await startIdp();
+    try {
+      const okta = await tenantFor(
+        idp,
+        'okta',
+        { baseUrl: w.base, token: w.token },
+        { actions: ['create', 'update'] },
+      );
+      await okta('POST', '/assign', { user: 'maria.garcia@acme.example' });
+      const off = await okta('POST', '/deactivate', { user: 'maria.garcia@acme.example', how: 'suspend' });
+      expect(off.body.transcript).to.deep.equal([]);
+      expect(off.body.result.reason).to.equal('Deactivate Users is off');
+      const members = (await admin<any[]>(w.sp, 'GET', '/workspaces/acme/members')).body;
+      expect(members[0].status).to.equal('active');
+      const entra = await tenantFor(
+        idp,
+        'entra',
+        { baseUrl: w.base, token: w.token },
+        { actions: ['update'] },
+      );
+      const r = await entra('POST', '/assign', { user: 'dev.builder@acme.example' });
+      expect(sent(r)).to.deep.equal(['GET /Users?filter=userName eq "dev.builder@acme.example"']);
+      expect((await admin<any[]>(w.sp, 'GET', '/workspaces/acme/members')).body).to.have.length(1);
+    } finally {
+      await idp.close();
+      await w.close();
+    }
+  });
+});

@@ -23,6 +23,11 @@ export interface ScimOptions {
   oneloginDeleteAction?: 'suspend' | 'delete';
   /** Entra: the `aadOptscim062020` flag on the Tenant URL (lower-case ops, boolean active, value objects). */
   aadOptscim062020?: boolean;
+  /**
+   * The provisioning actions enabled in the console (Okta "To App": Create Users, Update User
+   * Attributes, Deactivate Users; Entra "Target Object Actions"); default all three.
+   */
+  actions?: ('create' | 'update' | 'deactivate')[];
   /** Entra: minutes between provisioning cycles. */
   entraCycleMinutes?: number;
   concurrency?: number;
@@ -86,6 +91,11 @@ export class TenantScim {
 
   now(): number {
     return Date.now() + this.clockOffsetMs;
+  }
+
+  /** Whether the console has this provisioning action enabled. */
+  enabled(action: 'create' | 'update' | 'deactivate'): boolean {
+    return this.options.actions === undefined || this.options.actions.includes(action);
   }
 
   cycleMs(): number {

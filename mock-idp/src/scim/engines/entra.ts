@@ -132,6 +132,7 @@ async function provisionOne(t: TenantScim, u: SetupUser): Promise<unknown> {
     if (!exists) return { skipped: u.login };
     link.scimId = String(found.id);
     if (found.active === false) return { unchanged: u.login };
+    if (!t.enabled('deactivate')) return { skipped: u.login, reason: 'Delete is not a target object action' };
     expectStatus(
       await t.client.request(
         'PATCH',
@@ -145,6 +146,7 @@ async function provisionOne(t: TenantScim, u: SetupUser): Promise<unknown> {
     return { disabled: u.login };
   }
   if (!exists) {
+    if (!t.enabled('create')) return { skipped: u.login, reason: 'Create is not a target object action' };
     const r = expectStatus(await t.client.request('POST', '/Users', createBody(u)), [201], 'create user');
     link.scimId = String(r.body?.id);
     link.pushedActive = true;
@@ -156,6 +158,7 @@ async function provisionOne(t: TenantScim, u: SetupUser): Promise<unknown> {
     .map(([path, value]) => ({ path, value: value as unknown }));
   if (found.active === false) ops.push({ path: 'active', value: activeValue(t, true) });
   if (!ops.length) return { unchanged: u.login };
+  if (!t.enabled('update')) return { skipped: u.login, reason: 'Update is not a target object action' };
   expectStatus(
     await t.client.request('PATCH', `/Users/${link.scimId}`, patchFor(t, ops)),
     [200, 204],

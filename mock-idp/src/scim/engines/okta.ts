@@ -62,6 +62,7 @@ export async function provision(t: TenantScim, u: SetupUser): Promise<Record<str
   if (!id) {
     const found = await findUser(t, u.login, `&startIndex=1&count=${SCIM_CLIENT_DEFAULTS.oktaPageSize}`);
     if (!found) {
+      if (!t.enabled('create')) return { skipped: u.login, reason: 'Create Users is off' };
       const r = expectStatus(
         await t.client.request('POST', '/Users', oktaUser(u, link, true)),
         [201],
@@ -90,7 +91,7 @@ export async function provision(t: TenantScim, u: SetupUser): Promise<Record<str
 
 export async function pushProfile(t: TenantScim, u: SetupUser): Promise<void> {
   const link = t.link(u);
-  if (!link.scimId) return;
+  if (!link.scimId || !t.enabled('update')) return;
   expectStatus(await t.client.request('GET', `/Users/${link.scimId}`), [200], 'read user');
   const body: Record<string, unknown> = {
     ...oktaUser(u, link, link.pushedActive !== false),
@@ -112,6 +113,7 @@ export async function pushProfile(t: TenantScim, u: SetupUser): Promise<void> {
 export async function deprovision(t: TenantScim, u: SetupUser): Promise<unknown> {
   const link = t.link(u);
   if (!link.scimId || link.pushedActive === false) return { unchanged: u.login };
+  if (!t.enabled('deactivate')) return { skipped: u.login, reason: 'Deactivate Users is off' };
   expectStatus(
     await t.client.request('PATCH', `/Users/${link.scimId}`, activePatch(false)),
     [200, 204],

@@ -45,6 +45,7 @@ async function sync(t: TenantScim, u: SetupUser): Promise<unknown> {
     const found = await findUser(t, str(u.profile?.email) ?? u.login);
     if (found) link.scimId = String(found.id);
     else if (!active) return { unchanged: u.login };
+    else if (!t.enabled('create')) return { skipped: u.login, reason: 'create is off' };
     else {
       const r = expectStatus(
         await t.client.request('POST', '/Users', oneloginUser(u, true)),
@@ -56,6 +57,7 @@ async function sync(t: TenantScim, u: SetupUser): Promise<unknown> {
       return { created: u.login, id: link.scimId };
     }
   }
+  if (!t.enabled(active ? 'update' : 'deactivate')) return { skipped: u.login, reason: 'the action is off' };
   if (!active && t.options.oneloginDeleteAction === 'delete' && link.status === 'soft-deleted') {
     expectStatus(await t.client.request('DELETE', `/Users/${link.scimId}`), [204, 404], 'delete user');
     delete link.scimId;
