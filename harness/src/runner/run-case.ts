@@ -13,7 +13,14 @@ import { applyGiven, inWorkspace } from '../steps/given.js';
 import { describeStep, runStep } from '../steps/run-step.js';
 import type { Step } from '../scenario/types.js';
 import type { PlannedRun } from './plan.js';
-import { createAsset, scenarioUsesScim, scimEvidence, scimStep, setUpScim } from '../steps/scim.js';
+import {
+  createAsset,
+  scenarioUsesScim,
+  scimEvidence,
+  scimRequest,
+  scimStep,
+  setUpScim,
+} from '../steps/scim.js';
 
 export interface CaseRunOptions {
   idp: MockIdp;
@@ -35,6 +42,7 @@ function stepName(step: Step, i: number): string {
   if (step.scim)
     return `the IdP's SCIM engine: ${step.scim.action}${step.scim.user ? ` ${step.scim.user}` : ''}`;
   if (step.asset) return `${step.asset.owner} creates the ${step.asset.kind} ${step.asset.name}`;
+  if (step.scimRequest) return `SCIM ${step.scimRequest.method} ${step.scimRequest.path}`;
   return `expect ${Object.keys(step.expect ?? {}).join(', ')} (step ${i + 1})`;
 }
 
@@ -160,6 +168,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
               if (step.attack) await attack(ctx, step.attack);
               if (step.asset) await createAsset(ctx, step.asset);
               if (step.scim) await scimStep(ctx, step.scim);
+              if (step.scimRequest) await scimRequest(ctx, step.scimRequest);
               await runStep(ctx, step);
             })(),
           );

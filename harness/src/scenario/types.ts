@@ -45,6 +45,18 @@ export interface Expectations {
   assets?: { count?: number; owner?: string; names?: string[]; ownerActive?: boolean };
   /** Requests the last `scim` step's engine sent to the SP, each matched by method, path prefix, body fragment, status. */
   scimSent?: { method: string; path?: string; bodyContains?: string; status?: number }[];
+  /** The answer to the last `scimRequest` step. */
+  scimResponse?: {
+    status?: number;
+    /** For errors: the SCIM Error schema with this scimType and `status` as a string. */
+    scimType?: string;
+    /** The answer carries the SCIM Error schema with `status` as a string. */
+    errorSchema?: boolean;
+    /** Values at dotted paths of the JSON body (`Resources.0.userName`, `meta.version`). */
+    body?: Record<string, unknown>;
+    /** Header values (case-insensitive names); `true` means present. */
+    headers?: Record<string, string | boolean>;
+  };
 }
 
 /** A console action of the IdP's SCIM provisioning engine (mock-idp/src/scim/engines/). */
@@ -104,6 +116,19 @@ export interface Step {
   attack?: { mutation: string; user: string; flow?: 'sp-initiated' | 'idp-initiated'; path?: string };
   /** Triggers an action of the IdP's SCIM provisioning engine; its traffic becomes the step's evidence.scim. */
   scim?: ScimStep;
+  /** Sends one request to the SP's SCIM endpoint (the path after the base URL; {name} fills from saved values). */
+  scimRequest?: {
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    path: string;
+    body?: unknown;
+    /** A raw body, sent as is (malformed JSON, a wrong content type). */
+    rawBody?: string;
+    headers?: Record<string, string>;
+    /** `token` (default), `none`, or `wrong`. */
+    auth?: 'token' | 'none' | 'wrong';
+    /** Saves values of the JSON answer for later steps: {name: dotted.path}. */
+    save?: Record<string, string>;
+  };
   /** A member creates a recipe or connection in the workspace. */
   asset?: { kind: 'recipe' | 'connection'; name: string; owner: string };
   expect?: Expectations;

@@ -3,7 +3,7 @@ import type { Expectations } from '../scenario/types.js';
 import { checkRefused } from './attack-grading.js';
 import { fill, lastPage, type RunContext } from './context.js';
 import { countMail } from './mail.js';
-import { checkAssets, checkScimSent } from './scim.js';
+import { checkAssets, checkScimResponse, checkScimSent } from './scim.js';
 
 export class NotApplicable extends Error {}
 
@@ -122,6 +122,8 @@ export const CHECKS: {
   assets: (ctx, e) => checkAssets(ctx, e),
 
   scimSent: (ctx, e) => checkScimSent(ctx, e),
+
+  scimResponse: (ctx, e) => checkScimResponse(ctx, e),
 };
 
 function sortKeys(o: Record<string, string>): Record<string, string> {

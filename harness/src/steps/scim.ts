@@ -1,6 +1,6 @@
 import { CheckFailed, HarnessError } from '../errors.js';
 import type { Expectations, Scenario, ScimStep, Step } from '../scenario/types.js';
-import type { RunContext } from './context.js';
+import { fill, type RunContext } from './context.js';
 import { NotApplicable } from './expect.js';
 import { parseDuration } from './session-actions.js';
 
@@ -34,12 +34,15 @@ export interface ScimRunState {
   last: TranscriptEntry[];
   /** What the last `scim` action answered. */
   lastResult?: unknown;
+  /** The last `scimRequest` answer. */
+  response?: { status: number; headers: Record<string, string>; body: unknown; text: string };
   management?: { orgUrl: string; appId: string; apiToken: string } | null;
 }
 
 const states = new WeakMap<RunContext, ScimRunState>();
 
-export const scenarioUsesScim = (s: Scenario) => s.steps.some((step) => step.scim !== undefined);
+export const scenarioUsesScim = (s: Scenario) =>
+  s.steps.some((step) => step.scim !== undefined || step.scimRequest !== undefined);
 
 export const scimEvidence = (ctx: RunContext): unknown[] => states.get(ctx)?.evidence.splice(0) ?? [];
 
@@ -169,4 +172,110 @@ export async function createAsset(ctx: RunContext, a: NonNullable<Step['asset']>
   if (!ctx.target.admin)
     throw new NotApplicable("assets are created through the SP's admin API, which the target does not have");
   await ctx.target.admin('POST', `/workspaces/${ctx.target.workspace}/assets`, a);
+}
+
+/** Reads `Resources.0.userName` (or `Resources[0].userName`) out of a JSON value. */
+function at(value: unknown, path: string): unknown {
+  let cur = value;
+  for (const part of path.match(/[^.[\]]+/g) ?? []) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+const fillDeep = (ctx: RunContext, v: unknown): unknown =>
+  typeof v === 'string'
+    ? fill(ctx, v)
+    : Array.isArray(v)
+      ? v.map((x) => fillDeep(ctx, x))
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [fill(ctx, k), fillDeep(ctx, x)]))
+        : v;
+
+/** The `scimRequest` step: one request to the SP's SCIM endpoint, as a conformance check sends it. */
+export async function scimRequest(ctx: RunContext, step: NonNullable<Step['scimRequest']>): Promise<void> {
+  const s = stateOf(ctx);
+  const url =
+    s.baseUrl.replace(/\/$/, '') + encodeURI(fill(ctx, step.path)).replace(/%25([0-9A-F]{2})/g, '%$1');
+  const headers: Record<string, string> = { accept: 'application/scim+json' };
+  const auth = step.auth ?? 'token';
+  if (auth === 'token') headers.authorization = `Bearer ${s.token}`;
+  if (auth === 'wrong') headers.authorization = 'Bearer not-the-token';
+  let body: string | undefined;
+  if (step.rawBody !== undefined) body = fill(ctx, step.rawBody);
+  else if (step.body !== undefined) body = JSON.stringify(fillDeep(ctx, step.body));
+  if (body !== undefined) headers['content-type'] = 'application/scim+json';
+  for (const [k, v] of Object.entries(step.headers ?? {})) headers[k.toLowerCase()] = fill(ctx, v);
+  let res: Response;
+  try {
+    res = await fetch(url, { method: step.method, headers, body, signal: AbortSignal.timeout(30_000) });
+  } catch (e) {
+    throw new HarnessError(
+      'ERR_TARGET_UNREACHABLE',
+      `${step.method} ${url} failed: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  const got: Record<string, string> = {};
+  res.headers.forEach((v, k) => void (got[k] = v));
+  s.response = { status: res.status, headers: got, body: parsed, text };
+  s.evidence.push({
+    at: new Date().toISOString(),
+    method: step.method,
+    url,
+    requestBody: step.body ?? step.rawBody,
+    status: res.status,
+    responseBody: parsed ?? text.slice(0, 2000),
+  });
+  ctx.observed.scimResponse = { status: res.status, body: parsed ?? text.slice(0, 300) };
+  for (const [name, path] of Object.entries(step.save ?? {})) {
+    const v = at(parsed, path);
+    if (v === undefined || v === null) throw new CheckFailed(`the answer has no ${path} to save as ${name}`);
+    (ctx.vars ??= {})[name] = String(v);
+  }
+}
+
+/** expect.scimResponse: the last `scimRequest` answer. */
+export async function checkScimResponse(
+  ctx: RunContext,
+  e: NonNullable<Expectations['scimResponse']>,
+): Promise<void> {
+  const r = stateOf(ctx).response;
+  if (!r)
+    throw new HarnessError('ERR_SCENARIO_REFERENCE', 'expect.scimResponse needs an earlier scimRequest step');
+  if (r.status >= 500) throw new CheckFailed(`the SP answered ${r.status}: ${r.text.slice(0, 200)}`);
+  if (e.status !== undefined && r.status !== e.status)
+    throw new CheckFailed(`the SP answered ${r.status} (${r.text.slice(0, 160)})`, e.status, r.status);
+  if (e.scimType !== undefined || e.errorSchema) {
+    const b = (r.body ?? {}) as { schemas?: unknown; status?: unknown; scimType?: unknown };
+    if (!Array.isArray(b.schemas) || !b.schemas.includes('urn:ietf:params:scim:api:messages:2.0:Error'))
+      throw new CheckFailed('the error does not carry the SCIM Error schema');
+    if (b.status !== String(r.status))
+      throw new CheckFailed(
+        "the error's status is not the HTTP status as a string",
+        String(r.status),
+        b.status,
+      );
+    if (e.scimType !== undefined && b.scimType !== e.scimType)
+      throw new CheckFailed(`the error's scimType is ${String(b.scimType)}`, e.scimType, b.scimType);
+  }
+  for (const [path, want] of Object.entries(e.body ?? {})) {
+    const got = at(r.body, fill(ctx, path));
+    const expected = fillDeep(ctx, want);
+    if (JSON.stringify(got) !== JSON.stringify(expected))
+      throw new CheckFailed(`the answer's ${path} is ${JSON.stringify(got)}`, expected, got);
+  }
+  for (const [name, want] of Object.entries(e.headers ?? {})) {
+    const got = r.headers[name.toLowerCase()];
+    if (want === true ? got === undefined : want === false ? got !== undefined : got !== fill(ctx, want))
+      throw new CheckFailed(`header ${name} is ${got ?? 'absent'}`, want, got);
+  }
 }
