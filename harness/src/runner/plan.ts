@@ -1,4 +1,4 @@
-import { availableProfiles } from '../../../mock-idp/src/index.js';
+import { availableProfiles } from '../../../mock-idp/src/profiles/index.js';
 import { HarnessError } from '../errors.js';
 import { ALL_IDPS, type DriverId, type IdpId, type LoadedScenario } from '../scenario/types.js';
 

@@ -61,12 +61,20 @@ async function withTimeout<T>(ms: number, what: string, work: Promise<T>): Promi
   }
 }
 
+/** A HarnessError, also when another copy of the module made it (a second module loader, a plug-in target). */
+function isHarnessError(e: unknown): e is HarnessError {
+  return (
+    e instanceof HarnessError ||
+    (e instanceof Error && e.name === 'HarnessError' && typeof (e as { code?: unknown }).code === 'string')
+  );
+}
+
 function errorCode(e: unknown): string {
-  return e instanceof HarnessError ? e.code : 'ERR_INTERNAL';
+  return isHarnessError(e) ? e.code : 'ERR_INTERNAL';
 }
 
 function describeError(e: unknown): string {
-  if (e instanceof HarnessError) return `${e.code}: ${e.message}`;
+  if (isHarnessError(e)) return `${e.code}: ${e.message}`;
   return `ERR_INTERNAL: ${(e as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? String(e)}`;
 }
 
@@ -100,15 +108,18 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
     const given = s.given ?? {};
     const setupStarted = Date.now();
     try {
-      target = await withTimeout(
-        opts.stepTimeoutMs,
-        'preparing the target',
-        opts.target.prepareRun({
-          runId,
-          environments: given.workspace?.environments,
-          customRoles: given.workspace?.customRoles,
-        }),
-      );
+      const preparing = opts.target.prepareRun({
+        runId,
+        environments: given.workspace?.environments,
+        customRoles: given.workspace?.customRoles,
+      });
+      try {
+        target = await withTimeout(opts.stepTimeoutMs, 'preparing the target', preparing);
+      } catch (e) {
+        // A target that becomes ready after the timeout is disposed then: nothing is left running.
+        preparing.then((late) => late.dispose()).catch(() => undefined);
+        throw e;
+      }
       const setup = opts.idp.setupFor(run.idp, given.idp?.setups?.[run.idp], {
         tenant: `${run.idp}-${runId}`,
         keepTenant: target.keepIdpTenant,

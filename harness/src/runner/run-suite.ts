@@ -1,12 +1,11 @@
 import type { DriverFactory } from '../drivers/driver.js';
-import { MockIdp } from '../env/idp.js';
+import type { MockIdp } from '../env/idp.js';
 import type { Target } from '../env/target.js';
 import { summarize, type CaseResult, type Report } from '../model.js';
 import type { Reporter } from '../reporters/reporter.js';
 import type { DriverId } from '../scenario/types.js';
 import type { PlannedRun } from './plan.js';
 import { baseResult, errorResult } from './results.js';
-import { runCase } from './run-case.js';
 import { createDriverFactory } from './driver-factory.js';
 import { createTarget, describeTargetSpec, sharesState, type TargetSpec } from './target-spec.js';
 import { runInWorkers } from './worker-pool.js';
@@ -131,6 +130,11 @@ export async function runSuite(runs: readonly PlannedRun[], opts: SuiteOptions):
     const drivers: DriverFactory = await createDriverFactory(o.driver);
     let idp: MockIdp | undefined;
     try {
+      // Loaded here, not at the top: with worker processes the CLI itself never needs the IdP or SP code.
+      const [{ MockIdp }, { runCase }] = await Promise.all([
+        import('../env/idp.js'),
+        import('./run-case.js'),
+      ]);
       idp = await MockIdp.start(target.idpListen?.());
       let next = 0;
       const worker = async () => {

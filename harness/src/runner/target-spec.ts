@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { EmbeddedTarget } from '../env/embedded-target.js';
-import { ExternalTarget, loadTargetFile, type TargetFile } from '../env/external-target.js';
+import { loadTargetFile, type TargetFile } from '../env/external-target.js';
 import type { Target } from '../env/target.js';
 
 /** A target as data, so that worker processes can build their own. */
@@ -12,14 +11,20 @@ export function targetSpecFromFile(file: string): TargetSpec {
   return { kind: 'external', file: abs, config: loadTargetFile(abs) };
 }
 
+/** Builds the target; the reference SP is only loaded when it is the target (worker processes load it, the CLI does not). */
 export async function createTarget(spec: TargetSpec): Promise<Target> {
-  return spec.kind === 'embedded' ? new EmbeddedTarget() : new ExternalTarget(spec.config);
+  if (spec.kind === 'embedded') {
+    const { EmbeddedTarget } = await import('../env/embedded-target.js');
+    return new EmbeddedTarget();
+  }
+  const { ExternalTarget } = await import('../env/external-target.js');
+  return new ExternalTarget(spec.config);
 }
 
 export function describeTargetSpec(spec: TargetSpec): string {
   return spec.kind === 'embedded'
-    ? new EmbeddedTarget().description
-    : new ExternalTarget(spec.config).description;
+    ? 'embedded reference SP (sp-under-test)'
+    : `external SP "${spec.config.name}"`;
 }
 
 /** Whether runs against this target share state and so must run one at a time in one process. */

@@ -1,0 +1,181 @@
+/**
+ * B4: wall time of the whole bundled suite (every case × 4 IdPs) through the CLI, with the http
+ * driver on all cores, and how it scales: half the plan (--shard 1/2) should take half the time
+ * (linear in cases), and one worker should take about twice as long as two (parallel over
+ * --workers). The browser driver is measured on a tenth of the plan and extrapolated linearly.
+ * B6: peak resident memory of a full http run, summed over the whole process tree (the CLI, its
+ * worker processes, and every mock IdP and reference SP they run), sampled from /proc.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Report } from '../harness/src/model.js';
+import type { Figure } from './figures.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const PAGE = 4096;
+
+/** Proportional set size: private pages, plus shared ones (the node binary) divided among their users. */
+function pssOf(pid: number): number {
+  const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/** RSS and PSS in bytes of `root` and all its descendants, from /proc. */
+function treeMemory(root: number): { rss: number; pss: number } {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  const pss = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(fields[1]);
+      const pid = Number(name);
+      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+      rss.set(pid, Number(readFileSync(`/proc/${name}/statm`, 'utf8').split(' ')[1]) * PAGE);
+      pss.set(pid, pssOf(pid));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const total = { rss: 0, pss: 0 };
+  const stack = [root];
+  while (stack.length) {
+    const p = stack.pop()!;
+    total.rss += rss.get(p) ?? 0;
+    total.pss += pss.get(p) ?? 0;
+    stack.push(...(children.get(p) ?? []));
+  }
+  return total;
+}
+
+interface SuiteRun {
+  wallMs: number;
+  /** Peak of the summed RSS of the tree (counts the shared node binary once per process). */
+  peakRssBytes: number;
+  /** Peak of the summed PSS of the tree (shared pages counted once overall). */
+  peakPssBytes: number;
+  report: Report;
+}
+
+/** Runs the CLI as a person would, timing it and sampling its process tree's memory. */
+async function runSuite(args: string[]): Promise<SuiteRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-b4-'));
+  const out = join(dir, 'report.json');
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bin/idp-harness.js'),
+      'run',
+      '--reporter',
+      `json=${out}`,
+      '--no-progress',
+      '--reports-dir',
+      dir,
+      ...args,
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true' } },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  let peak = 0;
+  let peakPss = 0;
+  const sampler = setInterval(() => {
+    const m = treeMemory(child.pid!);
+    peak = Math.max(peak, m.rss);
+    peakPss = Math.max(peakPss, m.pss);
+  }, 100);
+  const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  clearInterval(sampler);
+  const wallMs = performance.now() - t0;
+  if (code !== 0) throw new Error(`idp-harness run ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`);
+  return {
+    wallMs,
+    peakRssBytes: peak,
+    peakPssBytes: peakPss,
+    report: JSON.parse(readFileSync(out, 'utf8')) as Report,
+  };
+}
+
+const ran = (r: Report) => r.results.filter((x) => x.status !== 'not-applicable').length;
+const cores = availableParallelism();
+const workers = String(Math.min(4, cores));
+
+let full: SuiteRun | undefined;
+const fullRun = async () => (full ??= await runSuite(['--workers', workers]));
+
+export const figures: Record<string, () => Promise<Figure>> = {
+  async B4() {
+    const whole = await fullRun();
+    const half = await runSuite(['--workers', workers, '--shard', '1/2']);
+    const halfOneWorker = await runSuite(['--workers', '1', '--shard', '1/2']);
+    const s = whole.wallMs / 1000;
+    return {
+      value: Number(s.toFixed(1)),
+      goal: 30,
+      unit: 's (whole bundled suite, http driver)',
+      direction: '<=',
+      details: {
+        cores,
+        workers: Number(workers),
+        caseRuns: whole.report.results.length,
+        executedRuns: ran(whole.report),
+        cases: new Set(whole.report.results.map((r) => r.case)).size,
+        runsPerSecond: Number((ran(whole.report) / s).toFixed(1)),
+        halfPlanSeconds: Number((half.wallMs / 1000).toFixed(1)),
+        // 1.0 is perfectly linear in the number of runs: the whole plan takes twice the half.
+        linearity: Number((whole.wallMs / (2 * half.wallMs)).toFixed(2)),
+        halfPlanOneWorkerSeconds: Number((halfOneWorker.wallMs / 1000).toFixed(1)),
+        speedupOverOneWorker: Number((halfOneWorker.wallMs / half.wallMs).toFixed(2)),
+        summary: whole.report.summary,
+      },
+    };
+  },
+
+  async 'B4-browser'() {
+    const sample = await runSuite(['--driver', 'browser', '--workers', workers, '--shard', '1/10']);
+    const total = sample.report.results.length * 10;
+    const perRun = sample.wallMs / Math.max(1, ran(sample.report));
+    const wholeExecuted = Math.round(ran(sample.report) * 10);
+    const estimate = (perRun * wholeExecuted) / 1000;
+    return {
+      value: Number(estimate.toFixed(0)),
+      goal: 240,
+      unit: 's (whole bundled suite, browser driver, extrapolated from a tenth of the plan)',
+      direction: '<=',
+      details: {
+        cores,
+        workers: Number(workers),
+        sampleRuns: sample.report.results.length,
+        sampleSeconds: Number((sample.wallMs / 1000).toFixed(1)),
+        estimatedPlanRuns: total,
+        runsPerSecond: Number((1000 / perRun).toFixed(2)),
+        samplePeakRssMB: Math.round(sample.peakRssBytes / 2 ** 20),
+        summary: sample.report.summary,
+      },
+    };
+  },
+
+  async B6() {
+    const whole = await fullRun();
+    return {
+      value: Math.round(whole.peakRssBytes / 2 ** 20),
+      goal: 400,
+      unit: 'MB peak RSS, summed over the process tree (CLI + worker processes with their IdPs and SPs), full http run',
+      direction: '<=',
+      details: {
+        cores,
+        workers: Number(workers),
+        caseRuns: whole.report.results.length,
+        sampledEveryMs: 100,
+        // The summed RSS counts pages shared between the processes (the node binary, tsx) once per
+        // process; PSS divides them among their users, so it is what the tree really occupies.
+        peakPssMB: Math.round(whole.peakPssBytes / 2 ** 20),
+      },
+    };
+  },
+};
