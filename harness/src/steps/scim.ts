@@ -39,12 +39,13 @@ export interface ScimRunState {
   management?: { orgUrl: string; appId: string; apiToken: string } | null;
 }
 
-const states = new WeakMap<RunContext, ScimRunState>();
+/** Per run, keyed by the run's driver (the same for every workspace view of the run). */
+const states = new WeakMap<object, ScimRunState>();
 
 export const scenarioUsesScim = (s: Scenario) =>
   s.steps.some((step) => step.scim !== undefined || step.scimRequest !== undefined);
 
-export const scimEvidence = (ctx: RunContext): unknown[] => states.get(ctx)?.evidence.splice(0) ?? [];
+export const scimEvidence = (ctx: RunContext): unknown[] => states.get(ctx.driver)?.evidence.splice(0) ?? [];
 
 /** Creates a SCIM token on the SP and gives the IdP tenant the SCIM base URL and token, as an admin does in both consoles. */
 export async function setUpScim(ctx: RunContext, options: Record<string, unknown> = {}): Promise<void> {
@@ -70,11 +71,11 @@ export async function setUpScim(ctx: RunContext, options: Record<string, unknown
   if (r.body?.error?.code === 'ERR_SCIM_UNSUPPORTED') throw new NotApplicable(r.body.error.message);
   if (r.status >= 400)
     throw new HarnessError('ERR_IDP', `configuring SCIM on the mock IdP: ${JSON.stringify(r.body)}`);
-  states.set(ctx, { ...conn, evidence: [], last: [], management: r.body.managementApi ?? null });
+  states.set(ctx.driver, { ...conn, evidence: [], last: [], management: r.body.managementApi ?? null });
 }
 
 function stateOf(ctx: RunContext): ScimRunState {
-  const s = states.get(ctx);
+  const s = states.get(ctx.driver);
   if (!s) throw new HarnessError('ERR_INTERNAL', 'SCIM was not set up for this run');
   return s;
 }
