@@ -15,6 +15,8 @@ export const SCIM_CLIENT_DEFAULTS = {
   requestTimeoutMs: 60_000,
   /** Entra: a provisioning cycle runs about every 40 minutes. */
   entraCycleMs: 40 * 60 * 1000,
+  /** How often the schedule looks for Entra cycles that fell due. */
+  scheduleCheckMs: 30_000,
   /** Entries kept in a tenant's transcript. */
   transcriptLimit: 2_000,
   /** Okta imports page through /Users this many at a time. */

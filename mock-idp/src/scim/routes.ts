@@ -7,7 +7,8 @@ import { ENGINES } from './engines/index.js';
 import { entraAppId, entraObjectId, graphApiRoutes } from './graph-api.js';
 import { oktaApiRoutes } from './okta-api.js';
 import { oneloginApiRoutes } from './onelogin-api.js';
-import { scimStateOf, type ScimOptions, type TenantScim } from './state.js';
+import { SCIM_CLIENT_DEFAULTS } from './defaults.js';
+import { hasScimState, scimStateOf, type ScimOptions, type TenantScim } from './state.js';
 
 /**
  * SCIM provisioning on the mock IdP: the admin API that configures a tenant's SCIM connection
@@ -22,6 +23,7 @@ import { scimStateOf, type ScimOptions, type TenantScim } from './state.js';
  */
 export function scimRoutes(state: { tenants: Map<string, Tenant>; baseUrl: () => string }): Router {
   const r = express.Router();
+  scheduleEntraCycles(state.tenants);
 
   const tenantOf = (req: Request): Tenant => {
     const t = state.tenants.get(String(req.params.tenant));
@@ -78,7 +80,6 @@ export function scimRoutes(state: { tenants: Map<string, Tenant>; baseUrl: () =>
     t.connection = { baseUrl: b.baseUrl, token: b.token };
     if (b.options && typeof b.options === 'object') Object.assign(t.options, b.options as ScimOptions);
     t.nextCycleAt = t.now() + t.cycleMs();
-    if (tenant.profile.id === 'entra') schedule(state.tenants, tenant, t);
     res.json(describe(tenant, t));
   });
 
@@ -141,16 +142,18 @@ export function scimRoutes(state: { tenants: Map<string, Tenant>; baseUrl: () =>
   return r;
 }
 
-const timers = new WeakMap<TenantScim, NodeJS.Timeout>();
-
-/** Entra's schedule on the real clock: a cycle whenever one falls due, while the tenant exists. */
-function schedule(tenants: Map<string, Tenant>, tenant: Tenant, t: TenantScim): void {
-  if (timers.has(t)) return;
+/**
+ * Entra's schedule on the real clock: every so often, each Entra tenant with a SCIM connection
+ * runs a cycle when one falls due (tests move the engine clock with the `clock` action instead).
+ */
+function scheduleEntraCycles(tenants: Map<string, Tenant>): void {
   const timer = setInterval(() => {
-    if (tenants.get(tenant.name) !== tenant) return void clearInterval(timer);
-    if (t.now() >= t.nextCycleAt)
-      void t.enqueue('cycle', () => ENGINES.entra!.actions.cycle!(t, {})).catch(() => undefined);
-  }, 30_000);
+    for (const tenant of tenants.values()) {
+      if (tenant.profile.id !== 'entra' || (!tenant.setup.scim && !hasScimState(tenant))) continue;
+      const t = scimStateOf(tenant);
+      if (t.connection && t.now() >= t.nextCycleAt)
+        void t.enqueue('cycle', () => ENGINES.entra!.actions.cycle!(t, {})).catch(() => undefined);
+    }
+  }, SCIM_CLIENT_DEFAULTS.scheduleCheckMs);
   timer.unref();
-  timers.set(t, timer);
 }

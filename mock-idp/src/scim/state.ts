@@ -168,6 +168,9 @@ function vendorIdFor(vendor: string, user: SetupUser): string {
 
 const registry = new WeakMap<Tenant, TenantScim>();
 
+/** Whether the tenant's provisioning state exists yet. */
+export const hasScimState = (tenant: Tenant): boolean => registry.has(tenant);
+
 /** The provisioning state of a tenant; a tenant replaced through the admin API starts afresh. */
 export function scimStateOf(tenant: Tenant): TenantScim {
   let s = registry.get(tenant);
