@@ -28,7 +28,7 @@ export class ConsoleOut {
   /** Shows (or replaces) the status line; a no-op when the output is not live. */
   setStatus(text: string): void {
     if (!this.live) return;
-    const width = Math.max(20, (this.stream.columns ?? 100) - 1);
+    const width = Math.max(20, (this.stream.columns || 100) - 1);
     const fitted = text.length > width ? text.slice(0, width - 1) + '…' : text;
     this.stream.write('\r\x1b[2K' + fitted);
     this.status = fitted;

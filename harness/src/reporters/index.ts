@@ -46,6 +46,8 @@ export function createReporters(specs: readonly string[], opts: { progress?: boo
       );
     return make(path || undefined);
   });
-  if (opts.progress && !specs.some((s) => reporterName(s) === 'dot')) reporters.push(new ProgressReporter());
+  // First, so that its status line is cleared before the others print their summaries.
+  if (opts.progress && !specs.some((s) => reporterName(s) === 'dot'))
+    reporters.unshift(new ProgressReporter());
   return reporters;
 }
