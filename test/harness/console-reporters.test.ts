@@ -110,7 +110,7 @@ describe('harness: console reporters', () => {
   it('knows dot and html, refuses unknown reporters with ERR_BAD_OPTION, and adds progress unless dot is used', () => {
     expect(
       createReporters(['list', 'html=x.html'], { progress: true }).map((r) => r.constructor.name),
-    ).to.deep.equal(['ListReporter', 'HtmlReporter', 'ProgressReporter']);
+    ).to.deep.equal(['ProgressReporter', 'ListReporter', 'HtmlReporter']);
     expect(createReporters(['dot'], { progress: true }).map((r) => r.constructor.name)).to.deep.equal([
       'DotReporter',
     ]);
