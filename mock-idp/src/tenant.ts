@@ -41,6 +41,13 @@ export class Tenant {
     this.checkExpressions();
   }
 
+  private readonly signedInAt = new Map<string, Date>();
+
+  /** Records when `login` signed in with a password; responses carry it as AuthnInstant. */
+  noteSignIn(login: string, at: Date): void {
+    this.signedInAt.set(login.toLowerCase(), at);
+  }
+
   /** Evaluates every configured expression once against an empty user, so syntax errors surface at setup time. */
   private checkExpressions(): void {
     const empty: SubjectData = { profile: {}, appUser: {}, groups: [] };
@@ -182,6 +189,7 @@ export class Tenant {
     const nameIdValue = this.profile.evaluate(source, this.subject(user));
     const nameId = Array.isArray(nameIdValue) ? nameIdValue[0] : nameIdValue;
     if (!nameId) throw new IdpError('ERR_BAD_SETUP', `NameID source ${source} is empty for ${user.login}`);
+    const signedIn = authnInstant ?? this.signedInAt.get(user.login.toLowerCase());
     const blank = this.profile.blankPlaceholders;
     const enc = app.encryption;
     if (enc && !enc.certificatePem)
@@ -199,7 +207,7 @@ export class Tenant {
       nameIdFormat: app.nameId?.format ?? this.profile.defaultNameIdFormat,
       attributes: this.attributesFor(user),
       now,
-      ...(authnInstant ? { authnInstant } : {}),
+      ...(signedIn ? { authnInstant: signedIn } : {}),
       signing: { ...this.profile.defaultSigning, ...app.signing },
       key: this.key,
       ...(enc?.certificatePem

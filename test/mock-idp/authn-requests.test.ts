@@ -170,3 +170,29 @@ describe('mock-idp IdP-initiated sign-in, on every profile', () => {
     });
   }
 });
+
+describe('mock-idp AuthnInstant within an IdP session', () => {
+  it('keeps the time of the password sign-in for later responses in the same IdP session (Entra)', async () => {
+    const world = await startWorld({ vendor: 'entra' });
+    try {
+      const init = `${world.idp.url}/${world.tenant.name}/init`;
+      const first = await signIn(
+        world.idp.url,
+        world.tenant.name,
+        init,
+        'maria.garcia@acme.example',
+        'Entra-Test-1!',
+      );
+      const firstXml = postedResponse(first.html).xml;
+      await new Promise((r) => setTimeout(r, 30));
+      const again = await fetch(init, { headers: { cookie: first.cookie! } });
+      const secondXml = postedResponse(await again.text()).xml;
+      const authnInstant = (xml: string) => /AuthnInstant="([^"]+)"/.exec(xml)![1]!;
+      const issueInstant = (xml: string) => /<Assertion ID="[^"]+" IssueInstant="([^"]+)"/.exec(xml)![1]!;
+      expect(authnInstant(secondXml)).to.equal(authnInstant(firstXml));
+      expect(Date.parse(issueInstant(secondXml))).to.be.greaterThan(Date.parse(authnInstant(secondXml)));
+    } finally {
+      await world.close();
+    }
+  });
+});

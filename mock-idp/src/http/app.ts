@@ -202,6 +202,7 @@ export function createIdpApp(state: IdpState): express.Express {
     if (!ok)
       return showLogin(res, tenant, pendingId, new IdpError('ERR_BAD_CREDENTIALS', undefined, 401), login);
     pending.delete(pendingId);
+    tenant.noteSignIn(user.login, state.now());
     const sid = randomBytes(24).toString('base64url');
     sessions.set(sid, {
       tenant: tenant.name,

@@ -99,7 +99,11 @@ export const okta: Profile = {
         ),
         el(
           'saml2:AuthnStatement',
-          [['AuthnInstant', ii], ['SessionIndex', irt ?? assertionId], ns2],
+          [
+            ['AuthnInstant', isoMillis(input.authnInstant ?? input.now)],
+            ['SessionIndex', irt ?? assertionId],
+            ns2,
+          ],
           [
             el(
               'saml2:AuthnContext',
