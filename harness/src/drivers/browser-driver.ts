@@ -38,6 +38,8 @@ export class BrowserDriver implements Driver {
   private traffic: CapturedTraffic = { http: [], samlResponses: [], samlRequests: [] };
   private last: PageState | undefined;
   private lastStatus = 0;
+  /** The last navigation the browser could not complete (connection refused, reset …). */
+  private lastFailed: string | undefined;
 
   private constructor(
     private readonly context: BrowserContext,
@@ -49,6 +51,10 @@ export class BrowserDriver implements Driver {
       const body =
         req.method() === 'POST' && req.postData() ? new URLSearchParams(req.postData() ?? '') : undefined;
       if (req.isNavigationRequest()) captureSaml(req.url(), body, this.traffic);
+    });
+    page.on('requestfailed', (req) => {
+      if (req.isNavigationRequest())
+        this.lastFailed = `${req.method()} ${req.url()} failed (${req.failure()?.errorText ?? 'network error'})`;
     });
     page.on('response', (res) => {
       const req = res.request();
@@ -99,6 +105,14 @@ export class BrowserDriver implements Driver {
     }
     const html = await this.page.content();
     const text = (await this.page.evaluate(() => document.body?.innerText ?? '')).replace(/\s+/g, ' ').trim();
+    if (this.page.url().startsWith('chrome-error://')) {
+      // Chromium shows its own error page when the target does not answer: the environment broke, not a rule.
+      throw new HarnessError(
+        'ERR_TARGET_UNREACHABLE',
+        this.lastFailed ??
+          `the browser could not load the page (${/\bERR_[A-Z_]+/.exec(text)?.[0] ?? 'network error'})`,
+      );
+    }
     this.last = { url: this.page.url(), status: this.lastStatus, html, text };
     return this.last;
   }

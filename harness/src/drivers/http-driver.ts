@@ -72,6 +72,16 @@ export class HttpDriver implements Driver {
       });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+      if (String(cause).startsWith('HPE_')) {
+        // Node's HTTP parser refused the answer: the target sent bytes that are not HTTP.
+        throw new HarnessError(
+          'ERR_TARGET_PROTOCOL',
+          `${method} ${url} answered with something that is not HTTP (${cause})`,
+          {
+            cause: e,
+          },
+        );
+      }
       const code = (e as Error).name === 'TimeoutError' ? 'ERR_STEP_TIMEOUT' : 'ERR_TARGET_UNREACHABLE';
       throw new HarnessError(code, `${method} ${url} failed (${cause})`, { cause: e });
     }
