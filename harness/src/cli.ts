@@ -93,6 +93,14 @@ export function buildProgram(
       positiveInt('--workers'),
       CLI_DEFAULTS.workers,
     )
+    .addOption(
+      new Option(
+        '--isolation <how>',
+        'workers as threads of one process (lighter) or as processes (isolated from native crashes)',
+      )
+        .choices(['thread', 'process'])
+        .default(SUITE_DEFAULTS.isolation),
+    )
     .option('--shard <i/n>', 'run only shard i of n (round-robin over the plan)')
     .option('--grep <regex>', 'only cases whose ID or title matches', regex)
     .option('--grep-invert <regex>', 'leave out cases whose ID or title matches', regex)
@@ -126,6 +134,7 @@ export function buildProgram(
         workers: o.workers,
         stepTimeoutMs: o.timeout,
         runTimeoutMs: o.runTimeout,
+        isolation: o.isolation,
         reportsDir: o.reportsDir,
         reporters,
         ...(targetSpec ? { targetSpec } : {}),

@@ -111,20 +111,23 @@ describe('harness: a crashed or hung target becomes an error and the run goes on
     expect(report.results[0]!.message).to.match(/run timeout of 1500 ms/);
   });
 
-  it('a worker process whose target hangs past the run timeout is replaced; the others pass', async () => {
-    proxy = await hangingFirstRequest(sp, () => {});
-    const report = await runSuite(observerRuns(), {
-      driver: 'http',
-      workers: 1,
-      processes: true,
-      stepTimeoutMs: 60_000,
-      runTimeoutMs: 2500,
-      reporters: [],
-      targetSpec: externalSpec(sp, `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`),
+  for (const isolation of ['thread', 'process'] as const) {
+    it(`a worker ${isolation} whose target hangs past the run timeout is replaced; the others pass`, async () => {
+      proxy = await hangingFirstRequest(sp, () => {});
+      const report = await runSuite(observerRuns(), {
+        driver: 'http',
+        workers: 1,
+        processes: true,
+        isolation,
+        stepTimeoutMs: 60_000,
+        runTimeoutMs: 2500,
+        reporters: [],
+        targetSpec: externalSpec(sp, `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`),
+      });
+      expect(codes(report)).to.deep.equal(['ERR_RUN_TIMEOUT', 'passed', 'passed', 'not-applicable']);
+      expect(report.results[0]!.message).to.match(/its worker was stopped/);
     });
-    expect(codes(report)).to.deep.equal(['ERR_RUN_TIMEOUT', 'passed', 'passed', 'not-applicable']);
-    expect(report.results[0]!.message).to.match(/its worker was stopped/);
-  });
+  }
 
   it('a worker process that dies mid-case gives ERR_WORKER_CRASHED for that case; the others pass', async () => {
     proxy = await hangingFirstRequest(sp, () => {
@@ -134,6 +137,7 @@ describe('harness: a crashed or hung target becomes an error and the run goes on
       driver: 'http',
       workers: 1,
       processes: true,
+      isolation: 'process',
       stepTimeoutMs: 60_000,
       runTimeoutMs: 60_000,
       reporters: [],

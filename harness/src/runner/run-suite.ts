@@ -8,7 +8,7 @@ import type { PlannedRun } from './plan.js';
 import { baseResult, errorResult } from './results.js';
 import { createDriverFactory } from './driver-factory.js';
 import { createTarget, describeTargetSpec, sharesState, type TargetSpec } from './target-spec.js';
-import { runInWorkers } from './worker-pool.js';
+import { runInWorkers, type WorkerIsolation } from './worker-pool.js';
 
 /** Every default of a suite run, in one place. */
 export const SUITE_DEFAULTS = {
@@ -24,6 +24,8 @@ export const SUITE_DEFAULTS = {
    * a few runs take.
    */
   minRunsForProcesses: 8,
+  /** Worker threads share this process's runtime and loaded code pages; processes cost a Node each. */
+  isolation: 'thread' as WorkerIsolation,
 };
 
 export interface SuiteOptions {
@@ -40,8 +42,10 @@ export interface SuiteOptions {
   targetSpec?: TargetSpec;
   /** Makes run IDs (tenant names, screenshot names) repeatable; recorded in the report. */
   seed?: string;
-  /** Force worker processes (true) or in-process concurrency (false); default: processes when workers > 1. */
+  /** Force workers (true) or concurrency in this thread (false); default: workers when workers > 1. */
   processes?: boolean;
+  /** Workers as threads of this process (lighter) or as processes (isolated even from native crashes). */
+  isolation?: WorkerIsolation;
   shard?: { current: number; total: number };
 }
 
@@ -117,6 +121,7 @@ export async function runSuite(runs: readonly PlannedRun[], opts: SuiteOptions):
   if (useProcesses && toRun.length) {
     await runInWorkers(runs, toRun, {
       workers,
+      isolation: o.isolation,
       driver: o.driver,
       stepTimeoutMs: o.stepTimeoutMs,
       runTimeoutMs: o.runTimeoutMs,

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,6 +13,7 @@ import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 export interface PoolOptions {
   workers: number;
+  isolation: WorkerIsolation;
   driver: DriverId;
   stepTimeoutMs: number;
   runTimeoutMs: number;
@@ -22,6 +24,7 @@ export interface PoolOptions {
 }
 
 const WORKER_FILE = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const BOOT_FILE = new URL('./worker-boot.mjs', import.meta.url);
 /** tsx's ESM loader, by file URL, so that workers load it whatever their working directory. */
 const TSX_LOADER = (() => {
   const require = createRequire(import.meta.url);
@@ -46,40 +49,92 @@ export const WORKER_HEAP_MB: Record<DriverId, { old: number; semi: number }> = {
 type Outcome =
   { kind: 'result'; result: CaseResult } | { kind: 'crashed'; detail: string } | { kind: 'timeout' };
 
-/** One worker process. Its events resolve whatever the parent is waiting for. */
+/** How a worker runs: its own process (full isolation, even from native crashes) or a thread of this one (lighter). */
+export type WorkerIsolation = 'process' | 'thread';
+
+/** The two ends a worker needs, whatever runs it. */
+interface Channel {
+  send(m: ToWorker): void;
+  onMessage(cb: (m: FromWorker) => void): void;
+  /** Called once when the worker ends, with how. */
+  onExit(cb: (detail: string) => void): void;
+  kill(): void;
+}
+
+function processChannel(heap: { old: number; semi: number }): Channel {
+  const child: ChildProcess = fork(WORKER_FILE, [], {
+    execArgv: [
+      '--import',
+      TSX_LOADER,
+      `--max-old-space-size=${heap.old}`,
+      `--max-semi-space-size=${heap.semi}`,
+    ],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'advanced',
+    // Fewer malloc arenas: the native parts (SQLite, HTTP) need no per-thread arenas here.
+    env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-STDERR_TAIL)));
+  return {
+    send: (m) => void child.send(m),
+    onMessage: (cb) => void child.on('message', cb),
+    onExit: (cb) =>
+      void child.on('exit', (code, signal) => {
+        const tail = stderr.trim();
+        cb(`${signal ? `signal ${signal}` : `exit code ${code}`}${tail ? `; stderr: ${tail}` : ''}`);
+      }),
+    kill: () => void child.kill('SIGKILL'),
+  };
+}
+
+function threadChannel(heap: { old: number; semi: number }): Channel {
+  const worker = new Worker(BOOT_FILE, {
+    resourceLimits: { maxOldGenerationSizeMb: heap.old, maxYoungGenerationSizeMb: heap.semi * 3 },
+    stdout: true,
+    stderr: true,
+  });
+  let stderr = '';
+  let error = '';
+  worker.stdout.resume();
+  worker.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-STDERR_TAIL)));
+  worker.on('error', (e: Error & { code?: string }) => (error = `${e.code ?? e.name}: ${e.message}`));
+  return {
+    send: (m) => worker.postMessage(m),
+    onMessage: (cb) => void worker.on('message', cb),
+    onExit: (cb) =>
+      void worker.on('exit', (code) => {
+        const tail = [error, stderr.trim()].filter(Boolean).join('; ');
+        cb(`thread exit code ${code}${tail ? `; ${tail}` : ''}`);
+      }),
+    kill: () => void worker.terminate(),
+  };
+}
+
+/** One worker. Its events resolve whatever the runner is waiting for. */
 class WorkerProcess {
-  private stderr = '';
   private waiting: ((m: FromWorker | { type: 'exit'; detail: string }) => void) | undefined;
   private exited: string | undefined;
+  private readonly gone: Promise<void>;
 
-  private constructor(private readonly child: ChildProcess) {
-    child.stderr?.on('data', (d: Buffer) => {
-      this.stderr = (this.stderr + d.toString()).slice(-STDERR_TAIL);
-    });
-    child.on('message', (m: FromWorker) => this.waiting?.(m));
-    child.on('exit', (code, signal) => {
-      this.exited = signal ? `signal ${signal}` : `exit code ${code}`;
-      const tail = this.stderr.trim();
-      this.waiting?.({ type: 'exit', detail: `${this.exited}${tail ? `; stderr: ${tail}` : ''}` });
-    });
+  private constructor(private readonly channel: Channel) {
+    channel.onMessage((m) => this.waiting?.(m));
+    this.gone = new Promise((resolve) =>
+      channel.onExit((detail) => {
+        this.exited = detail;
+        this.waiting?.({ type: 'exit', detail });
+        resolve();
+      }),
+    );
   }
 
-  static async start(init: Extract<ToWorker, { type: 'init' }>): Promise<WorkerProcess> {
+  static async start(
+    init: Extract<ToWorker, { type: 'init' }>,
+    isolation: WorkerIsolation,
+  ): Promise<WorkerProcess> {
     const heap = WORKER_HEAP_MB[init.driver];
-    const child = fork(WORKER_FILE, [], {
-      execArgv: [
-        '--import',
-        TSX_LOADER,
-        `--max-old-space-size=${heap.old}`,
-        `--max-semi-space-size=${heap.semi}`,
-      ],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      serialization: 'advanced',
-      // Fewer malloc arenas: the native parts (SQLite, HTTP) need no per-thread arenas here.
-      env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
-    });
-    const w = new WorkerProcess(child);
-    const first = await w.next(() => child.send(init));
+    const w = new WorkerProcess(isolation === 'thread' ? threadChannel(heap) : processChannel(heap));
+    const first = await w.next(() => w.channel.send(init));
     if (first.type === 'fatal') {
       w.kill();
       const code = (first.code in HARNESS_ERROR_CODES ? first.code : 'ERR_INTERNAL') as HarnessErrorCode;
@@ -88,7 +143,7 @@ class WorkerProcess {
     if (first.type !== 'ready') {
       throw new HarnessError(
         'ERR_WORKER_CRASHED',
-        `a worker process exited while starting (${'detail' in first ? first.detail : first.type})`,
+        `a worker exited while starting (${'detail' in first ? first.detail : first.type})`,
       );
     }
     return w;
@@ -112,10 +167,7 @@ class WorkerProcess {
   }
 
   async run(index: number, run: PlannedRun, timeoutMs: number): Promise<Outcome> {
-    const m = await this.next(
-      () => this.child.send({ type: 'run', index, run } satisfies ToWorker),
-      timeoutMs,
-    );
+    const m = await this.next(() => this.channel.send({ type: 'run', index, run }), timeoutMs);
     if (m.type === 'result') return { kind: 'result', result: m.result };
     if (m.type === 'timeout') return { kind: 'timeout' };
     if (m.type === 'exit') return { kind: 'crashed', detail: m.detail };
@@ -123,22 +175,21 @@ class WorkerProcess {
   }
 
   kill(): void {
-    if (!this.exited) this.child.kill('SIGKILL');
+    if (!this.exited) this.channel.kill();
   }
 
   async stop(): Promise<void> {
     if (this.exited) return;
-    const gone = new Promise<void>((r) => this.child.once('exit', () => r()));
-    this.child.send({ type: 'stop' } satisfies ToWorker);
+    this.channel.send({ type: 'stop' });
     const timer = setTimeout(() => this.kill(), 5000);
-    await gone;
+    await this.gone;
     clearTimeout(timer);
   }
 }
 
 /**
- * Runs the given plan indices in `workers` child processes, each owning its own mock IdP,
- * SPs and driver, so the CPU-bound work (signing, verifying, SQLite) really runs in parallel.
+ * Runs the given plan indices in `workers` worker threads or processes, each owning its own mock
+ * IdP, SPs and driver, so the CPU-bound work (signing, verifying, SQLite) really runs in parallel.
  * A worker that crashes or overruns the run timeout costs only its current case, which is
  * reported as an `error`; a fresh worker takes over the rest of its queue.
  */
@@ -159,7 +210,7 @@ export async function runInWorkers(
   const live = new Set<WorkerProcess>();
   const slot = async () => {
     while (queue.length) {
-      const w = await WorkerProcess.start(init);
+      const w = await WorkerProcess.start(init, opts.isolation);
       live.add(w);
       try {
         while (queue.length) {

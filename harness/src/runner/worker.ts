@@ -1,7 +1,9 @@
 /**
- * A worker process of the runner: owns one mock IdP, one driver factory and one target, and
- * runs the cases the parent sends it one at a time. Started by worker-pool.ts with tsx.
+ * A worker of the runner, as a thread (started through worker-boot.mjs) or a process: owns one
+ * mock IdP, one driver factory and one target, and runs the cases the runner sends it one at a
+ * time. Started by worker-pool.ts.
  */
+import { parentPort } from 'node:worker_threads';
 import type { DriverFactory } from '../drivers/driver.js';
 import { MockIdp } from '../env/idp.js';
 import type { Target } from '../env/target.js';
@@ -11,7 +13,7 @@ import { createDriverFactory } from './driver-factory.js';
 import { createTarget } from './target-spec.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
-const send = (m: FromWorker) => process.send?.(m);
+const send = (m: FromWorker) => (parentPort ? parentPort.postMessage(m) : process.send?.(m));
 
 let state:
   | { idp: MockIdp; target: Target; drivers: DriverFactory; init: Extract<ToWorker, { type: 'init' }> }
@@ -23,10 +25,11 @@ async function stop(code = 0): Promise<never> {
     await state.idp.close().catch(() => undefined);
     await state.target.close().catch(() => undefined);
   }
+  // In a worker thread this ends the thread only.
   process.exit(code);
 }
 
-process.on('message', (m: ToWorker) => {
+const onMessage = (m: ToWorker) => {
   void (async () => {
     try {
       if (m.type === 'init') {
@@ -59,6 +62,10 @@ process.on('message', (m: ToWorker) => {
       await stop(1);
     }
   })();
-});
+};
 
-process.on('disconnect', () => void stop(0));
+if (parentPort) parentPort.on('message', onMessage);
+else {
+  process.on('message', onMessage);
+  process.on('disconnect', () => void stop(0));
+}
