@@ -63,14 +63,12 @@ describe('harness: idp-harness serve', function () {
 
   it('catches real SMTP mail and shows it in the mailbox', async () => {
     const [host, port] = field(serve.out(), 'mail catcher').replace('smtp://', '').split(':');
-    await nodemailer
-      .createTransport({ host, port: Number(port), secure: false, ignoreTLS: true })
-      .sendMail({
-        from: 'sp@acme.example',
-        to: 'maria.garcia@acme.example',
-        subject: 'Verify your email',
-        text: 'http://sp/verify/abc',
-      });
+    await nodemailer.createTransport({ host, port: Number(port), secure: false, ignoreTLS: true }).sendMail({
+      from: 'sp@acme.example',
+      to: 'maria.garcia@acme.example',
+      subject: 'Verify your email',
+      text: 'http://sp/verify/abc',
+    });
     const page = await (await fetch(new URL('/mail', field(serve.out(), 'start page')))).text();
     expect(page).to.include('Verify your email');
     expect(page).to.include('href="http://sp/verify/abc"');
