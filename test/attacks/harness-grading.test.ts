@@ -26,13 +26,18 @@ class WithoutObserver implements Target {
 
 async function run(file: string, target?: Target): Promise<Report> {
   const runs = plan(loadScenarios([file]), { idps: ['okta'], driver: 'http' });
-  return runSuite(runs, {
-    driver: 'http',
-    workers: 1,
-    reportsDir: mkdtempSync(join(tmpdir(), 'attack-grading-')),
-    reporters: [],
-    ...(target ? { target } : {}),
-  });
+  try {
+    return await runSuite(runs, {
+      driver: 'http',
+      workers: 1,
+      reportsDir: mkdtempSync(join(tmpdir(), 'attack-grading-')),
+      reporters: [],
+      ...(target ? { target } : {}),
+    });
+  } finally {
+    // A target handed to runSuite belongs to the caller, who closes it.
+    await target?.close();
+  }
 }
 
 describe('harness: saml.reject grading', () => {
