@@ -17,8 +17,10 @@ export const IDP_ERROR_CODES = {
   ERR_NO_MUTATION: 'no such mutation in the attack catalogue',
   ERR_MUTATION_PRECONDITION: 'the armed mutation needs something this tenant has not done yet',
   ERR_APP_NOT_CONFIGURED_FOR_USER: 'app_not_configured_for_user: service is not configured for this user',
-  ERR_REQUEST_SIGNATURE: 'the request is not signed, or its signature does not verify with the SP certificate',
-  ERR_LOGOUT_REQUEST_MALFORMED: 'the logout message is not a well-formed SAML 2.0 LogoutRequest or LogoutResponse',
+  ERR_REQUEST_SIGNATURE:
+    'the request is not signed, or its signature does not verify with the SP certificate',
+  ERR_LOGOUT_REQUEST_MALFORMED:
+    'the logout message is not a well-formed SAML 2.0 LogoutRequest or LogoutResponse',
 } as const;
 
 export type IdpErrorCode = keyof typeof IDP_ERROR_CODES;
