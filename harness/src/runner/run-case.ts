@@ -13,6 +13,7 @@ import { applyGiven, inWorkspace } from '../steps/given.js';
 import { describeStep, runStep } from '../steps/run-step.js';
 import type { Step } from '../scenario/types.js';
 import type { PlannedRun } from './plan.js';
+import { baseResult } from './results.js';
 import {
   createAsset,
   scenarioUsesScim,
@@ -82,15 +83,7 @@ function describeError(e: unknown): string {
 export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<CaseResult> {
   const s = run.loaded.scenario;
   const started = Date.now();
-  const base: Omit<CaseResult, 'status' | 'durationMs' | 'steps'> = {
-    case: s.case,
-    title: s.title,
-    scenario: run.loaded.file,
-    idp: run.idp,
-    driver: run.driver,
-    variant: run.variant,
-    requirements: s.requirements,
-  };
+  const base = baseResult(run);
   if (run.verdict)
     return { ...base, status: run.verdict.status, durationMs: 0, steps: [], message: run.verdict.reason };
 
