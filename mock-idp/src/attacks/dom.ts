@@ -1,4 +1,5 @@
-import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
+import { XMLSerializer } from '@xmldom/xmldom';
+import { parseWellFormed } from '../xml/parse.js';
 import { el, toWire, type XmlElement } from '../xml/element.js';
 import type { SignatureAlgorithm } from '../xmldsig/algorithms.js';
 import { signEnveloped, type SigningKey } from '../xmldsig/sign.js';
@@ -14,15 +15,9 @@ export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
 /** Parses a response the IdP itself wrote; a problem here is a bug, so it throws. */
 export function parseXml(xml: string): Document {
-  const problems: string[] = [];
-  const doc = new DOMParser({
-    errorHandler: (level: string, msg: string) => {
-      if (level !== 'warning') problems.push(msg);
-    },
-  }).parseFromString(xml, 'text/xml') as unknown as Document;
-  if (problems.length || !doc?.documentElement)
-    throw new Error(`cannot parse the built response: ${problems[0]}`);
-  return doc;
+  const parsed = parseWellFormed(xml);
+  if (!parsed.doc) throw new Error(`cannot parse the built response: ${parsed.problem}`);
+  return parsed.doc;
 }
 
 /** Writes the document back out with an XML declaration, the way the IdP sends it. */

@@ -1,5 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
-import { DOMParser } from '@xmldom/xmldom';
+import { parseWellFormed } from '../xml/parse.js';
 import { IdpError } from '../errors.js';
 
 const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
@@ -37,14 +37,9 @@ export function decodeSamlRequest(value: unknown, binding: 'redirect' | 'post'):
 /** SAML Core 3.4.1: reads and checks the parts of an AuthnRequest the IdP acts on. */
 export function parseAuthnRequest(xml: string): AuthnRequest {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new IdpError('ERR_AUTHN_REQUEST_DTD');
-  const problems: string[] = [];
-  const doc = new DOMParser({
-    errorHandler: (level: string, msg: string) => {
-      if (level !== 'warning') problems.push(msg);
-    },
-  }).parseFromString(xml, 'text/xml');
-  const root = doc?.documentElement;
-  if (problems.length || !root) throw new IdpError('ERR_AUTHN_REQUEST_MALFORMED', problems[0] ?? 'empty');
+  const parsed = parseWellFormed(xml);
+  if (!parsed.doc) throw new IdpError('ERR_AUTHN_REQUEST_MALFORMED', parsed.problem);
+  const root = parsed.doc.documentElement;
   if (root.namespaceURI !== SAMLP || root.localName !== 'AuthnRequest') {
     throw new IdpError('ERR_AUTHN_REQUEST_MALFORMED', `root element is ${root.localName}`);
   }

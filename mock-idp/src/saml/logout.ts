@@ -1,4 +1,4 @@
-import { DOMParser } from '@xmldom/xmldom';
+import { parseWellFormed } from '../xml/parse.js';
 import { IdpError } from '../errors.js';
 import { uuid } from '../profiles/ids.js';
 import { el, type XmlElement } from '../xml/element.js';
@@ -26,15 +26,9 @@ export interface LogoutResponseIn {
 
 function parse(xml: string): Element {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new IdpError('ERR_LOGOUT_REQUEST_MALFORMED', 'DTD not allowed');
-  const problems: string[] = [];
-  const doc = new DOMParser({
-    errorHandler: (level: string, msg: string) => {
-      if (level !== 'warning') problems.push(msg);
-    },
-  }).parseFromString(xml, 'text/xml');
-  const root = doc?.documentElement;
-  if (problems.length || !root) throw new IdpError('ERR_LOGOUT_REQUEST_MALFORMED', problems[0] ?? 'empty');
-  return root;
+  const parsed = parseWellFormed(xml);
+  if (!parsed.doc) throw new IdpError('ERR_LOGOUT_REQUEST_MALFORMED', parsed.problem);
+  return parsed.doc.documentElement;
 }
 
 const childText = (root: Element, ns: string, local: string): string[] => {
