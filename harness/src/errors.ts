@@ -16,6 +16,7 @@ export const HARNESS_ERROR_CODES = {
   ERR_TARGET_FILE: 'a target file (--target) is invalid',
   ERR_MERGE_REPORTS: 'shard reports cannot be merged',
   ERR_BROWSER_UNAVAILABLE: 'no Chromium is available for the browser driver',
+  ERR_DRIVER_CLOSED: 'a step used the browser after its run had ended (it was abandoned at a timeout)',
   ERR_IDP: 'the mock IdP refused a request from the harness',
   ERR_INTERNAL: 'the harness itself failed',
 } as const;

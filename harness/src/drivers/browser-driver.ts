@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Request, type Response } from 'playwright-core';
 import { HarnessError } from '../errors.js';
 import type { CapturedTraffic, Driver, DriverFactory, PageState } from './driver.js';
+import { PageSlot } from './page-slot.js';
 import { captureSaml } from './saml-capture.js';
 
 export const CHROMIUM_FLAGS = [
@@ -32,7 +33,16 @@ export function chromiumPath(): string {
   return found;
 }
 
-/** A real Chromium, driven through playwright-core; one browser, a fresh context per run. */
+/** Whether the document submits its own form on load (a SAML POST-binding page on its way elsewhere). */
+const AUTO_SUBMIT_PROBE = () => ({
+  ready: document.readyState,
+  autoSubmit: /\.submit\(\)/.test(document.body?.getAttribute('onload') ?? ''),
+});
+
+/**
+ * A real Chromium, driven through playwright-core. Each run gets a page of its own; the factory
+ * hands a page back out only after its cookies, storage and cache have been wiped (see PageSlot).
+ */
 export class BrowserDriver implements Driver {
   readonly id = 'browser' as const;
   private traffic: CapturedTraffic = { http: [], samlResponses: [], samlRequests: [] };
@@ -40,24 +50,33 @@ export class BrowserDriver implements Driver {
   private lastStatus = 0;
   /** The last navigation the browser could not complete (connection refused, reset …). */
   private lastFailed: string | undefined;
+  /** Counts documents committed in the main frame, so that settle() can wait for the next one. */
+  private committed = 0;
+  private onCommit: (() => void) | undefined;
+  private readonly detach: () => void;
+  private closed = false;
 
-  private constructor(
-    private readonly context: BrowserContext,
-    private readonly page: Page,
+  constructor(
+    private readonly slot: PageSlot,
     private readonly timeoutMs: number,
+    private readonly release: (slot: PageSlot) => Promise<void>,
   ) {
+    const page = slot.page;
     page.setDefaultTimeout(timeoutMs);
-    page.on('request', (req) => {
+    page.setDefaultNavigationTimeout(timeoutMs);
+    const onRequest = (req: Request) => {
+      if (!req.isNavigationRequest()) return;
       const body =
         req.method() === 'POST' && req.postData() ? new URLSearchParams(req.postData() ?? '') : undefined;
-      if (req.isNavigationRequest()) captureSaml(req.url(), body, this.traffic);
-    });
-    page.on('requestfailed', (req) => {
+      captureSaml(req.url(), body, this.traffic);
+    };
+    const onFailed = (req: Request) => {
       if (req.isNavigationRequest())
         this.lastFailed = `${req.method()} ${req.url()} failed (${req.failure()?.errorText ?? 'network error'})`;
-    });
-    page.on('response', (res) => {
+    };
+    const onResponse = (res: Response) => {
       const req = res.request();
+      slot.visited(req.url());
       if (!req.isNavigationRequest()) return;
       if (req.frame() === page.mainFrame()) this.lastStatus = res.status();
       const location = res.headers().location;
@@ -67,44 +86,83 @@ export class BrowserDriver implements Driver {
         status: res.status(),
         ...(location ? { location } : {}),
       });
+    };
+    const onNavigated = (frame: Frame) => {
+      if (frame !== page.mainFrame()) return;
+      this.committed++;
+      this.onCommit?.();
+    };
+    page.on('request', onRequest);
+    page.on('requestfailed', onFailed);
+    page.on('response', onResponse);
+    page.on('framenavigated', onNavigated);
+    this.detach = () => {
+      page.off('request', onRequest);
+      page.off('requestfailed', onFailed);
+      page.off('response', onResponse);
+      page.off('framenavigated', onNavigated);
+    };
+  }
+
+  /** The page, while this run holds it; an abandoned step that wakes up later must not touch the next run's page. */
+  private get page() {
+    if (this.closed)
+      throw new HarnessError('ERR_DRIVER_CLOSED', 'the run that used this browser page has ended');
+    return this.slot.page;
+  }
+
+  /** Resolves once a document after the `seen`-th has been committed, or rejects at the deadline. */
+  private nextCommit(seen: number, deadline: number, waitingFor: string): Promise<void> {
+    if (this.committed > seen) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => {
+          this.onCommit = undefined;
+          reject(new HarnessError('ERR_STEP_TIMEOUT', `${waitingFor} at ${this.page.url()} led nowhere`));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      this.onCommit = () => {
+        if (this.committed <= seen) return;
+        clearTimeout(timer);
+        this.onCommit = undefined;
+        resolve();
+      };
     });
   }
 
-  static async open(browser: Browser, timeoutMs: number): Promise<BrowserDriver> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-    return new BrowserDriver(context, await context.newPage(), timeoutMs);
-  }
-
-  /** Waits until the page is loaded and is not a self-submitting form on its way elsewhere. */
+  /**
+   * Waits until the main document has loaded and is not a self-submitting form, following each
+   * such form to the next document. Driven by the browser's own events, not by polling.
+   */
   private async settle(): Promise<PageState> {
     const deadline = Date.now() + this.timeoutMs;
-    let previous = '';
-    let stableSince = Date.now();
     for (;;) {
       if (Date.now() > deadline)
         throw new HarnessError('ERR_STEP_TIMEOUT', `the page at ${this.page.url()} did not settle`);
+      const seen = this.committed;
+      let probe: ReturnType<typeof AUTO_SUBMIT_PROBE> | undefined;
       try {
-        await this.page.waitForLoadState('load');
-        const state = await this.page.evaluate(() => ({
-          ready: document.readyState,
-          autoSubmit: /\.submit\(\)/.test(document.body?.getAttribute('onload') ?? ''),
-          url: location.href,
-        }));
-        if (state.ready === 'complete' && !state.autoSubmit) {
-          if (state.url !== previous) {
-            previous = state.url;
-            stableSince = Date.now();
-          } else if (Date.now() - stableSince >= 150) {
-            break;
-          }
-        }
-      } catch {
-        // The page navigated while we looked at it; look again.
+        await this.page.waitForLoadState('load', { timeout: Math.max(1, deadline - Date.now()) });
+        probe = await this.page.evaluate(AUTO_SUBMIT_PROBE);
+      } catch (e) {
+        if (e instanceof HarnessError) throw e;
+        if (e instanceof Error && e.name === 'TimeoutError')
+          throw new HarnessError('ERR_STEP_TIMEOUT', `the page at ${this.page.url()} did not finish loading`);
+        if (this.page.isClosed())
+          throw new HarnessError('ERR_BROWSER_UNAVAILABLE', `the browser closed the page: ${String(e)}`);
+        // The document changed while we looked at it; look at the new one.
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
       }
-      await new Promise((r) => setTimeout(r, 50));
+      if (probe.autoSubmit) await this.nextCommit(seen, deadline, 'the self-submitting form');
+      else if (probe.ready === 'complete' && this.committed === seen) break;
+      else await new Promise((r) => setTimeout(r, 10));
     }
-    const html = await this.page.content();
-    const text = (await this.page.evaluate(() => document.body?.innerText ?? '')).replace(/\s+/g, ' ').trim();
+    const { html, text } = await this.page.evaluate(() => ({
+      html: document.documentElement.outerHTML,
+      text: document.body?.innerText ?? '',
+    }));
     if (this.page.url().startsWith('chrome-error://')) {
       // Chromium shows its own error page when the target does not answer: the environment broke, not a rule.
       throw new HarnessError(
@@ -113,13 +171,19 @@ export class BrowserDriver implements Driver {
           `the browser could not load the page (${/\bERR_[A-Z_]+/.exec(text)?.[0] ?? 'network error'})`,
       );
     }
-    this.last = { url: this.page.url(), status: this.lastStatus, html, text };
+    this.last = {
+      url: this.page.url(),
+      status: this.lastStatus,
+      html,
+      text: text.replace(/\s+/g, ' ').trim(),
+    };
     return this.last;
   }
 
   async goto(url: string): Promise<PageState> {
+    const page = this.page;
     try {
-      await this.page.goto(url, { waitUntil: 'load' });
+      await page.goto(url, { waitUntil: 'load' });
     } catch (e) {
       throw new HarnessError('ERR_TARGET_UNREACHABLE', `${url}: ${(e as Error).message.split('\n')[0]}`, {
         cause: e,
@@ -130,17 +194,22 @@ export class BrowserDriver implements Driver {
 
   async submitLogin(login: string, password: string): Promise<PageState> {
     const picker = this.page.locator('select[name=username]');
-    if ((await picker.count()) === 0) {
+    const values = await this.page.evaluate(() =>
+      Array.from(
+        document.querySelectorAll<HTMLOptionElement>('select[name=username] option'),
+        (o) => o.value,
+      ),
+    );
+    if (values.length === 0) {
       throw new HarnessError('ERR_TARGET_PROTOCOL', `expected the IdP's login form at ${this.page.url()}`);
     }
-    const values = await picker
-      .locator('option')
-      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     if (!values.includes(login))
       throw new HarnessError('ERR_SCENARIO_REFERENCE', `the IdP's user picker has no user ${login}`);
     await picker.selectOption(login);
     await this.page.fill('input[name=password]', password);
-    await Promise.all([this.page.waitForEvent('framenavigated'), this.page.click('button[type=submit]')]);
+    const seen = this.committed;
+    await this.page.click('button[type=submit]', { noWaitAfter: true });
+    await this.nextCommit(seen, Date.now() + this.timeoutMs, 'submitting the login form');
     return this.settle();
   }
 
@@ -149,7 +218,7 @@ export class BrowserDriver implements Driver {
   }
 
   async clearCookies(): Promise<void> {
-    await this.context.clearCookies();
+    await this.page.context().clearCookies();
   }
 
   drainTraffic(): CapturedTraffic {
@@ -158,20 +227,34 @@ export class BrowserDriver implements Driver {
     return t;
   }
 
+  /** The visible viewport, or the whole page when it is taller than the viewport. */
   async screenshot(file: string): Promise<string | undefined> {
     mkdirSync(dirname(file), { recursive: true });
-    await this.page.screenshot({ path: file, fullPage: true });
+    const taller = await this.page
+      .evaluate(() => document.documentElement.scrollHeight > window.innerHeight + 1)
+      .catch(() => false);
+    await this.page.screenshot({ path: file, fullPage: taller });
     return file;
   }
 
   async close(): Promise<void> {
-    await this.context.close().catch(() => undefined);
+    if (this.closed) return;
+    this.closed = true;
+    this.onCommit = undefined;
+    this.detach();
+    await this.release(this.slot);
   }
 }
 
+/**
+ * One Chromium per factory (a factory belongs to one worker). Pages are kept between runs: a run
+ * gets an idle, wiped page when there is one, else a new context and page.
+ */
 export class BrowserDriverFactory implements DriverFactory {
   readonly id = 'browser' as const;
   private browser: Promise<Browser> | undefined;
+  private readonly idle: PageSlot[] = [];
+  private readonly all = new Set<PageSlot>();
 
   private launch(): Promise<Browser> {
     this.browser ??= (async () => {
@@ -192,10 +275,28 @@ export class BrowserDriverFactory implements DriverFactory {
   }
 
   async create(stepTimeoutMs: number): Promise<BrowserDriver> {
-    return BrowserDriver.open(await this.launch(), stepTimeoutMs);
+    let slot = this.idle.pop();
+    if (!slot) {
+      slot = await PageSlot.open(await this.launch());
+      this.all.add(slot);
+    }
+    return new BrowserDriver(slot, stepTimeoutMs, (s) => this.giveBack(s));
+  }
+
+  /** Wipes a page after a run; keeps it for the next run only when the wipe fully succeeded. */
+  private async giveBack(slot: PageSlot): Promise<void> {
+    if (this.browser && (await slot.wipe()) && this.idle.length === 0) {
+      this.idle.push(slot);
+      return;
+    }
+    this.all.delete(slot);
+    await slot.close();
   }
 
   async close(): Promise<void> {
+    this.idle.length = 0;
+    for (const slot of this.all) await slot.close();
+    this.all.clear();
     if (this.browser) await (await this.browser.catch(() => undefined))?.close();
     this.browser = undefined;
   }
