@@ -2,6 +2,7 @@ import { initial } from './migrations/0001-initial.js';
 import { scim } from './migrations/0002-scim.js';
 import { domain } from './migrations/0003-domain.js';
 import { samlSignaturePolicy } from './migrations/0004-saml-signature-policy.js';
+import { signedAuthnRequests } from './migrations/0005-signed-authn-requests.js';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,10 @@ export interface Migration {
  * inside a transaction, and `PRAGMA user_version` records how far a database file has come.
  * Never edit a shipped migration; add a new file and list it here.
  */
-export const MIGRATIONS: readonly Migration[] = [initial, scim, domain, samlSignaturePolicy];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  scim,
+  domain,
+  samlSignaturePolicy,
+  signedAuthnRequests,
+];

@@ -22,6 +22,8 @@ export interface SamlSettings {
   groupSync: boolean;
   /** Whether RSA-SHA1 signatures are accepted; null or absent keeps the SP-wide default. */
   allowSha1?: boolean | null;
+  /** Whether AuthnRequests are signed (HTTP-Redirect query signature, SAML Bindings 3.4.4.1); absent means no. */
+  signAuthnRequests?: boolean;
 }
 
 /** `selected`: members marked SSO-required (every JIT-created member is); `all-except-admins`: everyone without an Admin role. */
@@ -72,14 +74,15 @@ export function listWorkspaces(db: Db): Workspace[] {
 export function putSamlSettings(db: Db, workspaceId: number, s: SamlSettings, now: Date): void {
   db.prepare(
     `INSERT INTO saml_settings (workspace_id, idp_entity_id, sso_url, slo_url, certificates, jit, jit_environments,
-       allow_idp_initiated, enforce_saml_for, group_sync, allow_sha1, updated_at)
+       allow_idp_initiated, enforce_saml_for, group_sync, allow_sha1, sign_authn_requests, updated_at)
      VALUES (@workspaceId, @idpEntityId, @ssoUrl, @sloUrl, @certificates, @jit, @jitEnvironments, @allowIdpInitiated,
-       @enforceSamlFor, @groupSync, @allowSha1, @now)
+       @enforceSamlFor, @groupSync, @allowSha1, @signAuthnRequests, @now)
      ON CONFLICT (workspace_id) DO UPDATE SET idp_entity_id = excluded.idp_entity_id, sso_url = excluded.sso_url,
        slo_url = excluded.slo_url, certificates = excluded.certificates, jit = excluded.jit,
        jit_environments = excluded.jit_environments, allow_idp_initiated = excluded.allow_idp_initiated,
        enforce_saml_for = excluded.enforce_saml_for, group_sync = excluded.group_sync,
-       allow_sha1 = excluded.allow_sha1, updated_at = excluded.updated_at`,
+       allow_sha1 = excluded.allow_sha1, sign_authn_requests = excluded.sign_authn_requests,
+       updated_at = excluded.updated_at`,
   ).run({
     workspaceId,
     idpEntityId: s.idpEntityId,
@@ -92,6 +95,7 @@ export function putSamlSettings(db: Db, workspaceId: number, s: SamlSettings, no
     enforceSamlFor: s.enforceSamlFor,
     groupSync: s.groupSync ? 1 : 0,
     allowSha1: s.allowSha1 === undefined || s.allowSha1 === null ? null : s.allowSha1 ? 1 : 0,
+    signAuthnRequests: s.signAuthnRequests ? 1 : 0,
     now: now.toISOString(),
   });
 }
@@ -112,6 +116,7 @@ export function getSamlSettings(db: Db, workspaceId: number): SamlSettings | und
     enforceSamlFor: String(r.enforce_saml_for) as EnforceSamlFor,
     groupSync: r.group_sync === 1,
     allowSha1: r.allow_sha1 === null || r.allow_sha1 === undefined ? null : r.allow_sha1 === 1,
+    signAuthnRequests: r.sign_authn_requests === 1,
   };
 }
 

@@ -373,6 +373,8 @@ export function adminRoutes(ctx: SpContext): Router {
       throw new AdminError(400, 'ERR_BAD_REQUEST', 'groupSync must be true or false');
     if (b.allowSha1 !== undefined && b.allowSha1 !== null && typeof b.allowSha1 !== 'boolean')
       throw new AdminError(400, 'ERR_BAD_REQUEST', 'allowSha1 must be true, false or null (the SP default)');
+    if (b.signAuthnRequests !== undefined && typeof b.signAuthnRequests !== 'boolean')
+      throw new AdminError(400, 'ERR_BAD_REQUEST', 'signAuthnRequests must be true or false');
     const settings = {
       enforceSamlFor:
         (b.enforceSamlFor as EnforceSamlFor | undefined) ??
@@ -380,6 +382,7 @@ export function adminRoutes(ctx: SpContext): Router {
         ctx.config.enforceSamlFor,
       groupSync: (b.groupSync as boolean | undefined) ?? previous?.groupSync ?? false,
       allowSha1: b.allowSha1 === undefined ? (previous?.allowSha1 ?? null) : (b.allowSha1 as boolean | null),
+      signAuthnRequests: (b.signAuthnRequests as boolean | undefined) ?? previous?.signAuthnRequests ?? false,
       idpEntityId: idp.entityId,
       ssoUrl: idp.ssoUrl,
       sloUrl: idp.sloUrl,

@@ -71,7 +71,8 @@ export function samlRoutes(ctx: SpContext): Router {
     });
     serviceProvider(ctx, ws.slug).create_login_request_url(
       idp,
-      { relay_state: relayState },
+      // SAML Bindings 3.4.4.1: a signed request carries SigAlg and Signature in the query.
+      { relay_state: relayState, sign_get_request: settings.signAuthnRequests === true },
       (err: Error | null, url: string, requestId: string) => {
         if (err) return next(err);
         recordAuthnRequest(ctx.db, requestId, ws.id, relayState, ctx.clock.now());
