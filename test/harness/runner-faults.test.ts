@@ -1,7 +1,9 @@
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedTarget } from '../../harness/src/env/embedded-target.js';
 import type { RunSpec, RunTarget, Target } from '../../harness/src/env/target.js';
@@ -147,5 +149,62 @@ describe('harness: a crashed or hung target becomes an error and the run goes on
     expect(codes(report)).to.deep.equal(['ERR_WORKER_CRASHED', 'passed', 'passed', 'not-applicable']);
     expect(report.results[0]!.message).to.match(/signal SIGKILL/);
     expect(report.summary).to.deep.equal({ passed: 2, failed: 0, skipped: 0, errors: 1, notApplicable: 1 });
+  });
+
+  it('the CLI exits once its report is written, without waiting out the step timeout of an abandoned case', async function () {
+    // A target that accepts connections and never answers: the sign-in hangs until the step timeout (2 min).
+    const silent = createNetServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const port = (silent.address() as AddressInfo).port;
+    // A pre-configured SP trusts the IdP at a fixed address: take a port that is free now.
+    const free = createNetServer();
+    await new Promise<void>((r) => free.listen(0, '127.0.0.1', () => r()));
+    const idpPort = (free.address() as AddressInfo).port;
+    await new Promise((r) => free.close(r));
+    const dir = mkdtempSync(join(tmpdir(), 'harness-exit-'));
+    const targetFile = join(dir, 'target.yaml');
+    writeFileSync(
+      targetFile,
+      [
+        'name: silent',
+        'sp:',
+        '  entityId: https://silent.example/sp',
+        `  acsUrl: http://127.0.0.1:${port}/acs`,
+        `  loginUrl: http://127.0.0.1:${port}/login`,
+        '  settings: { jit: true }',
+        'signedIn: { text: Signed in }',
+        `idp: { port: ${idpPort} }`,
+        '',
+      ].join('\n'),
+    );
+    const started = Date.now();
+    const cli = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'bin/idp-harness.js'),
+        'run',
+        join(ROOT, 'scenarios/jit/sp-initiated.yaml'),
+        '--idp',
+        'okta',
+        '--target',
+        targetFile,
+        '--timeout',
+        '2m',
+        '--run-timeout',
+        '1s',
+        '--no-progress',
+        '--reporter',
+        `json=${join(dir, 'report.json')}`,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    silent.close();
+    expect(cli.signal, 'the CLI had to be killed').to.equal(null);
+    expect(cli.stderr).to.not.match(/ERR_(?!RUN_TIMEOUT)/);
+    expect(cli.status).to.equal(2);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+    expect(codes(report)).to.deep.equal(['ERR_RUN_TIMEOUT']);
+    // Well inside the 2-minute step timeout the abandoned sign-in is still waiting on.
+    expect(Date.now() - started).to.be.below(60_000);
   });
 });
