@@ -14,6 +14,21 @@ export interface CapturedTraffic {
   /** Decoded SAML Responses, in order, exactly as they went over the wire. */
   samlResponses: string[];
   samlRequests: string[];
+  /** Every SAML message (requests and responses) in order, with how it travelled. */
+  samlMessages?: CapturedSamlMessage[];
+}
+
+/** A SAML protocol message as it crossed the user agent. */
+export interface CapturedSamlMessage {
+  /** The parameter it travelled in. */
+  param: 'SAMLRequest' | 'SAMLResponse';
+  binding: 'redirect' | 'post';
+  /** The URL it was sent to, without the query. */
+  endpoint: string;
+  /** HTTP-Redirect only: the query carried SigAlg and Signature (SAML Bindings 3.4.4.1). */
+  querySigned?: boolean;
+  /** The decoded message, as it went over the wire. */
+  xml: string;
 }
 
 /** Drives a user agent through SSO: the HTTP driver or a real Chromium. */

@@ -1,4 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
+import type { CapturedSamlMessage } from './driver.js';
 
 /** Decodes a SAML message parameter: DEFLATE + base64 (HTTP-Redirect) or base64 (HTTP-POST). */
 export function decodeSamlParam(value: string, binding: 'redirect' | 'post'): string {
@@ -13,19 +14,41 @@ export function decodeSamlParam(value: string, binding: 'redirect' | 'post'): st
   return raw.toString('utf8');
 }
 
-/** Pulls SAML messages out of a request's URL (redirect binding) and form body (POST binding). */
+/**
+ * Pulls SAML messages out of a request's URL (redirect binding) and form body (POST binding):
+ * requests into `samlRequests`, responses (a Response or a LogoutResponse) into `samlResponses`,
+ * and every one, with its binding, endpoint and query signature, into `samlMessages`.
+ */
 export function captureSaml(
   url: string,
   form: URLSearchParams | undefined,
-  into: { samlResponses: string[]; samlRequests: string[] },
+  into: { samlResponses: string[]; samlRequests: string[]; samlMessages?: CapturedSamlMessage[] },
 ): void {
-  const q = new URL(url).searchParams;
+  const parsed = new URL(url);
+  const q = parsed.searchParams;
+  const endpoint = parsed.origin + parsed.pathname;
+  const querySigned = q.has('SigAlg') && q.has('Signature');
+  const keep = (
+    param: CapturedSamlMessage['param'],
+    binding: CapturedSamlMessage['binding'],
+    value: string,
+  ) => {
+    const xml = decodeSamlParam(value, binding);
+    (param === 'SAMLRequest' ? into.samlRequests : into.samlResponses).push(xml);
+    (into.samlMessages ??= []).push({
+      param,
+      binding,
+      endpoint,
+      ...(binding === 'redirect' ? { querySigned } : {}),
+      xml,
+    });
+  };
   const reqParam = q.get('SAMLRequest');
-  if (reqParam) into.samlRequests.push(decodeSamlParam(reqParam, 'redirect'));
+  if (reqParam) keep('SAMLRequest', 'redirect', reqParam);
   const resParam = q.get('SAMLResponse');
-  if (resParam) into.samlResponses.push(decodeSamlParam(resParam, 'redirect'));
+  if (resParam) keep('SAMLResponse', 'redirect', resParam);
   const formResponse = form?.get('SAMLResponse');
-  if (formResponse) into.samlResponses.push(decodeSamlParam(formResponse, 'post'));
+  if (formResponse) keep('SAMLResponse', 'post', formResponse);
   const formRequest = form?.get('SAMLRequest');
-  if (formRequest) into.samlRequests.push(decodeSamlParam(formRequest, 'post'));
+  if (formRequest) keep('SAMLRequest', 'post', formRequest);
 }

@@ -48,7 +48,7 @@ export class EmbeddedTarget implements Target {
         })) as { saml: { entityId: string; acsUrl: string } };
         for (const role of ws.customRoles ?? [])
           await admin('POST', `/workspaces/${ws.slug}/roles`, { name: role });
-        return view(sp, ws.slug, created.saml, admin, mail, addWorkspace);
+        return view(sp, this.keys.certificatePem, ws.slug, created.saml, admin, mail, addWorkspace);
       };
       return await addWorkspace({
         slug: 'acme',
@@ -72,6 +72,7 @@ export class EmbeddedTarget implements Target {
 /** The run seen from one workspace of its SP. Disposing any view stops the SP. */
 function view(
   sp: RunningSp,
+  certificatePem: string,
   workspace: string,
   saml: { entityId: string; acsUrl: string },
   admin: (method: string, path: string, body?: unknown) => Promise<unknown>,
@@ -84,6 +85,9 @@ function view(
     spEntityId: saml.entityId,
     acsUrl: saml.acsUrl,
     homePath: `/w/${workspace}`,
+    sloUrl: `${sp.url}/saml/${workspace}/slo`,
+    logoutUrl: `${sp.url}/saml/${workspace}/logout`,
+    signingCertificatePem: certificatePem,
     observer: new ObserverClient(sp.url, sp.adminToken, workspace),
     async configureSaml(metadataXml, settings) {
       await admin('PUT', `/workspaces/${workspace}/saml`, { metadataXml, ...settings });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
@@ -26,7 +26,17 @@ export interface TargetFile {
     entityId?: string;
     acsUrl?: string;
     loginUrl: string;
-    settings?: { jit?: boolean; jitEnvironments?: string[]; allowIdpInitiated?: boolean };
+    sloUrl?: string;
+    logoutUrl?: string;
+    /** PEM; after loading, also the content of signingCertFile. */
+    signingCertificate?: string;
+    signingCertFile?: string;
+    settings?: {
+      jit?: boolean;
+      jitEnvironments?: string[];
+      allowIdpInitiated?: boolean;
+      signAuthnRequests?: boolean;
+    };
   };
   signedIn: { text?: string; pattern?: string; urlPrefix?: string };
   idp?: { host?: string; port?: number; publicUrl?: string };
@@ -84,6 +94,20 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
       throw bad(file, `signedIn.pattern is not a regular expression: ${(e as Error).message}`);
     }
   }
+  if (t.sp.signingCertFile) {
+    if (t.sp.signingCertificate) throw bad(file, 'sp: give signingCertificate or signingCertFile, not both');
+    const certFile = resolve(dirname(file), t.sp.signingCertFile);
+    try {
+      t.sp.signingCertificate = readFileSync(certFile, 'utf8');
+    } catch (e) {
+      throw bad(
+        file,
+        `sp.signingCertFile: cannot read ${displayPath(certFile)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
+    }
+  }
+  if (t.sp.signingCertificate !== undefined && !t.sp.signingCertificate.includes('BEGIN CERTIFICATE'))
+    throw bad(file, 'sp.signingCertificate is not a PEM certificate (-----BEGIN CERTIFICATE-----)');
   for (const [section, s] of [
     ['admin', t.admin],
     ['observer', t.observer],
@@ -213,6 +237,9 @@ export class ExternalTarget implements Target {
       spEntityId: fill(entityId!),
       acsUrl: fill(acsUrl!),
       homePath: login.pathname + login.search,
+      ...(f.sp.sloUrl ? { sloUrl: fill(f.sp.sloUrl) } : {}),
+      ...(f.sp.logoutUrl ? { logoutUrl: fill(f.sp.logoutUrl) } : {}),
+      ...(f.sp.signingCertificate ? { signingCertificatePem: f.sp.signingCertificate } : {}),
       observer: f.observer
         ? new ObserverClient(f.observer.baseUrl.replace(/\/$/, ''), observerToken ?? '', workspace)
         : null,

@@ -12,6 +12,24 @@ export interface TenantInfo {
   ssoUrl: string;
   metadataUrl: string;
   initUrl: string;
+  /** Where a person starts IdP-initiated Single Logout (`/:tenant/logout`). */
+  logoutUrl?: string;
+}
+
+/** What one run changes in a tenant setup file: its own tenant name, the target's SAML endpoints, extra users. */
+export interface RunTenantSpec {
+  tenant: string;
+  keepTenant?: boolean;
+  acsUrl: string;
+  audience: string;
+  users?: ScenarioUser[];
+  /** The SP's Single Logout endpoint: the app's SLO URL (SAML Profiles 4.4). */
+  sloUrl?: string;
+  /** The SP's signing certificate (PEM): signed AuthnRequests and logout messages are verified with it. */
+  spCertificatePem?: string;
+  /** The app requires signed AuthnRequests and logout messages. */
+  wantAuthnRequestsSigned?: boolean;
+  sloBinding?: 'redirect' | 'post';
 }
 
 /** The mock IdP, driven over its admin API. One process serves every run, each in its own tenant. */
@@ -26,12 +44,11 @@ export class MockIdp {
     return this.idp.url;
   }
 
-  /** Loads a tenant setup file and adapts it for one run: its tenant name, the target's ACS and audience, extra users. */
-  setupFor(
-    idp: IdpId,
-    setupPath: string | undefined,
-    run: { tenant: string; keepTenant?: boolean; acsUrl: string; audience: string; users?: ScenarioUser[] },
-  ): TenantSetup {
+  /**
+   * Loads a tenant setup file and adapts it for one run: its tenant name, the target's ACS and
+   * audience, and, when the target has them, its SLO URL and signing certificate; extra users.
+   */
+  setupFor(idp: IdpId, setupPath: string | undefined, run: RunTenantSpec): TenantSetup {
     const file = setupPath ? join(PROJECT_ROOT, setupPath) : join(FIXTURES_DIR, 'setups', `${idp}.yaml`);
     let setup: TenantSetup;
     try {
@@ -51,7 +68,17 @@ export class MockIdp {
     return {
       ...setup,
       tenant: run.keepTenant ? setup.tenant : run.tenant,
-      app: { ...setup.app, ssoUrl: run.acsUrl, audience: run.audience },
+      app: {
+        ...setup.app,
+        ssoUrl: run.acsUrl,
+        audience: run.audience,
+        ...(run.sloUrl ? { sloUrl: run.sloUrl } : {}),
+        ...(run.spCertificatePem ? { spCertificatePem: run.spCertificatePem } : {}),
+        ...(run.wantAuthnRequestsSigned !== undefined
+          ? { wantAuthnRequestsSigned: run.wantAuthnRequestsSigned }
+          : {}),
+        ...(run.sloBinding ? { sloBinding: run.sloBinding } : {}),
+      },
       users,
     };
   }

@@ -10,12 +10,23 @@ export interface RunTarget {
   acsUrl: string;
   /** The path a person opens to sign in (SP-initiated); {workspace} already filled in. */
   homePath: string;
+  /** The SP's Single Logout endpoint, where the IdP sends LogoutRequests and LogoutResponses; absent when unknown. */
+  sloUrl?: string;
+  /** The URL a person opens to sign out everywhere (SP-initiated Single Logout); absent when unknown. */
+  logoutUrl?: string;
+  /** The certificate the SP signs its AuthnRequests and logout messages with (PEM); absent when unknown. */
+  signingCertificatePem?: string;
   /** Null when the target has no observer API: such checks are not applicable. */
   observer: ObserverClient | null;
   /** Points the SP at the IdP tenant (by its metadata) with the case's SAML settings. */
   configureSaml(
     metadataXml: string,
-    settings: { jit?: boolean; jitEnvironments?: string[]; allowIdpInitiated?: boolean },
+    settings: {
+      jit?: boolean;
+      jitEnvironments?: string[];
+      allowIdpInitiated?: boolean;
+      signAuthnRequests?: boolean;
+    },
   ): Promise<void>;
   /** Recognises a page on which `email` is signed in. */
   isSignedInAs(page: { url: string; text: string }, email: string): boolean;

@@ -1,7 +1,9 @@
 import { ALL_IDPS, type IdpId, type LoadedScenario } from '../scenario/types.js';
 
 /**
- * The conformance catalogue of design.md §2: every case ID the bundled suite must cover.
+ * The conformance catalogue of design.md §2: every case ID the bundled suite must cover,
+ * followed by the groups the project adds beyond it (named so in their title), which `list`
+ * shows, counts and reports missing in the same way.
  * Families (`saml.reject.*`, `scim.rfc.*`) are open: any scenario under the prefix belongs
  * to them, and `members` names the minimum each must contain (matched as an ID prefix, so
  * `saml.reject.xsw` is covered by `saml.reject.xsw-1`, `saml.reject.xsw-comment`, …).
@@ -88,6 +90,15 @@ export const CATALOGUE: readonly CatalogueGroup[] = [
     ],
   },
   { group: 'SCIM protocol', prefix: 'scim.rfc.', cases: [] },
+  {
+    group: 'Single Logout and signed requests (beyond design §2)',
+    cases: [
+      'auth.slo-sp-initiated',
+      'auth.slo-idp-initiated',
+      'auth.signed-authn-requests',
+      'auth.unsigned-authn-request-refused',
+    ],
+  },
 ];
 
 export interface CatalogueRow {

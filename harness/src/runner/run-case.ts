@@ -5,7 +5,7 @@ import type { MockIdp } from '../env/idp.js';
 import type { RunTarget, Target } from '../env/target.js';
 import { CheckFailed, HarnessError } from '../errors.js';
 import { emptyEvidence, type CaseResult, type Status, type StepResult } from '../model.js';
-import type { RunContext } from '../steps/context.js';
+import { takeStepTraffic, type RunContext } from '../steps/context.js';
 import { NotApplicable } from '../steps/expect.js';
 import { attack } from '../steps/attack.js';
 import { login } from '../steps/login.js';
@@ -113,12 +113,20 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         preparing.then((late) => late.dispose()).catch(() => undefined);
         throw e;
       }
+      if (given.idp?.wantAuthnRequestsSigned && !target.signingCertificatePem)
+        throw new NotApplicable(
+          'the IdP app is to require signed requests, and the target declares no signing certificate (sp.signingCertificate) to verify them with',
+        );
       const setup = opts.idp.setupFor(run.idp, given.idp?.setups?.[run.idp], {
         tenant: `${run.idp}-${runId}`,
         keepTenant: target.keepIdpTenant,
         acsUrl: target.acsUrl,
         audience: target.spEntityId,
         users: given.idp?.users,
+        sloUrl: target.sloUrl,
+        spCertificatePem: target.signingCertificatePem,
+        wantAuthnRequestsSigned: given.idp?.wantAuthnRequestsSigned,
+        sloBinding: given.idp?.sloBinding,
       });
       tenantName = setup.tenant;
       const tenant = await opts.idp.putTenant(setup);
@@ -193,7 +201,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
             code = errorCode(e);
           }
         }
-        const traffic = driver.drainTraffic();
+        const traffic = takeStepTraffic(ctx);
         const evidence = emptyEvidence();
         evidence.http = traffic.http;
         const lastResponse = traffic.samlResponses.at(-1);
@@ -203,7 +211,8 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         if (ctx.mail?.length) evidence.mail = ctx.mail.splice(0);
         const scimTraffic = scimEvidence(ctx);
         if (scimTraffic.length) evidence.scim = scimTraffic;
-        const navigated = step.passwordLogin || step.switchWorkspace || step.openMail?.followLink;
+        const navigated =
+          step.passwordLogin || step.switchWorkspace || step.openMail?.followLink || step.logout;
         if (step.login || step.attack || navigated || stepStatus === 'failed') {
           const shot = await driver
             .screenshot(

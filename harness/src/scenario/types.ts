@@ -46,6 +46,8 @@ export interface Expectations {
   /** Requests the last `scim` step's engine sent to the SP, each matched by method, path prefix, body fragment, status. */
   scimSent?: { method: string; path?: string; bodyContains?: string; status?: number }[];
   /** The answer to the last `scimRequest` step. */
+  /** SAML messages that crossed the driver in this step, matched in order (steps/saml-messages.ts). */
+  samlMessages?: SamlMessageExpectation[];
   scimResponse?: {
     status?: number;
     /** For errors: the SCIM Error schema with this scimType and `status` as a string. */
@@ -57,6 +59,22 @@ export interface Expectations {
     /** Header values (case-insensitive names); `true` means present. */
     headers?: Record<string, string | boolean>;
   };
+}
+
+/** One SAML message a step's traffic must (or, with `absent`, must not) contain. */
+export interface SamlMessageExpectation {
+  type: 'AuthnRequest' | 'Response' | 'LogoutRequest' | 'LogoutResponse';
+  from?: 'sp' | 'idp';
+  binding?: 'redirect' | 'post';
+  /** A query signature (HTTP-Redirect) or an enveloped one on the message (HTTP-POST). */
+  signed?: boolean;
+  /** The top-level StatusCode: `Success` or the full URN. */
+  status?: string;
+  sessionIndex?: boolean;
+  nameId?: string;
+  /** Its InResponseTo names a request that crossed earlier in the step. */
+  answersPrevious?: boolean;
+  absent?: boolean;
 }
 
 /** A console action of the IdP's SCIM provisioning engine (mock-idp/src/scim/engines/). */
@@ -100,7 +118,11 @@ export interface Step {
     flow?: 'sp-initiated' | 'idp-initiated';
     path?: string;
     fresh?: boolean;
+    /** The IdP must refuse the sign-in with an error page. */
+    expectRefused?: boolean;
   };
+  /** Single Logout through the driver (SAML Profiles 4.4), started at the SP or at the IdP. */
+  logout?: { flow?: 'sp-initiated' | 'idp-initiated' };
   visit?: { path: string };
   /** The workspace (slug, from given.workspaces) the step's actions and observer checks act on; default the main one. */
   workspace?: string;
@@ -141,6 +163,8 @@ export type GivenSaml = {
   allowIdpInitiated?: boolean;
   /** The workspace's signature policy: whether RSA-SHA1 signatures are accepted (default: the SP's). */
   allowSha1?: boolean;
+  /** The SP signs its AuthnRequests (SAML Bindings 3.4.4.1). */
+  signAuthnRequests?: boolean;
   groupSync?: boolean;
   enforceSamlFor?: 'all' | 'all-except-admins' | 'selected';
 };
@@ -190,6 +214,10 @@ export interface Scenario {
       users?: ScenarioUser[];
       /** SAML attributes the IdP admin did not configure: their attribute statements are left out. */
       omitAttributes?: string[];
+      /** The IdP app requires AuthnRequests and logout messages signed with the target's signing certificate. */
+      wantAuthnRequestsSigned?: boolean;
+      /** How the IdP sends logout messages to the SP's SLO URL. */
+      sloBinding?: 'redirect' | 'post';
     };
   };
   steps: Step[];

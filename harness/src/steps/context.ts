@@ -1,5 +1,5 @@
 import type { TenantSetup } from '../../../mock-idp/src/index.js';
-import type { Driver, PageState } from '../drivers/driver.js';
+import type { CapturedTraffic, Driver, PageState } from '../drivers/driver.js';
 import type { MockIdp, TenantInfo } from '../env/idp.js';
 import type { RunTarget } from '../env/target.js';
 import type { IdpId } from '../scenario/types.js';
@@ -32,6 +32,31 @@ export interface RunContext {
   armMutation?: (mutation: string) => Promise<void>;
   /** The SP's state just before the last attack step, which expect.refused compares against. */
   attack?: AttackBaseline;
+  /** Traffic of the current step that a check has already drained from the driver (see stepTraffic). */
+  heldTraffic?: CapturedTraffic;
+}
+
+const joinTraffic = (a: CapturedTraffic | undefined, b: CapturedTraffic): CapturedTraffic => ({
+  http: [...(a?.http ?? []), ...b.http],
+  samlResponses: [...(a?.samlResponses ?? []), ...b.samlResponses],
+  samlRequests: [...(a?.samlRequests ?? []), ...b.samlRequests],
+  samlMessages: [...(a?.samlMessages ?? []), ...(b.samlMessages ?? [])],
+});
+
+/**
+ * The traffic of the current step so far, for checks that read it before the step ends. It
+ * stays the step's: the runner's takeStepTraffic hands all of it to the step's evidence.
+ */
+export function stepTraffic(ctx: RunContext): CapturedTraffic {
+  ctx.heldTraffic = joinTraffic(ctx.heldTraffic, ctx.driver.drainTraffic());
+  return ctx.heldTraffic;
+}
+
+/** Hands over everything the current step sent and received, and starts the next step afresh. */
+export function takeStepTraffic(ctx: RunContext): CapturedTraffic {
+  const all = stepTraffic(ctx);
+  ctx.heldTraffic = undefined;
+  return all;
 }
 
 /** Replaces {workspace} in a path taken from a scenario. */

@@ -3,6 +3,7 @@ import type { Expectations } from '../scenario/types.js';
 import { checkRefused } from './attack-grading.js';
 import { fill, lastPage, type RunContext } from './context.js';
 import { countMail } from './mail.js';
+import { checkSamlMessages } from './saml-messages.js';
 import { checkAssets, checkScimResponse, checkScimSent } from './scim.js';
 
 export class NotApplicable extends Error {}
@@ -124,6 +125,8 @@ export const CHECKS: {
   scimSent: (ctx, e) => checkScimSent(ctx, e),
 
   scimResponse: (ctx, e) => checkScimResponse(ctx, e),
+
+  samlMessages: (ctx, e) => checkSamlMessages(ctx, e),
 };
 
 function sortKeys(o: Record<string, string>): Record<string, string> {

@@ -5,7 +5,9 @@ import { fill, type RunContext } from './context.js';
 /**
  * Signs a directory user in, SP-initiated (open the SP, get redirected to the IdP) or
  * IdP-initiated (start at the IdP's app link), typing the password on the IdP's login page
- * unless the IdP still has a session.
+ * unless the IdP still has a session. With `expectRefused`, the IdP must answer with an error
+ * page instead (for example ERR_REQUEST_SIGNATURE for an unsigned AuthnRequest, SAML Bindings
+ * 3.4.4.1), and the step fails if the sign-in gets past it.
  */
 export async function login(ctx: RunContext, step: NonNullable<Step['login']>): Promise<void> {
   const user = ctx.setup.users.find((u) => u.login.toLowerCase() === step.user.toLowerCase());
@@ -22,7 +24,13 @@ export async function login(ctx: RunContext, step: NonNullable<Step['login']>): 
     page = await ctx.driver.submitLogin(user.login, step.password ?? user.password);
   }
   ctx.observed.landedOn = { url: page.url, status: page.status };
-  if (page.url.startsWith(idpOrigin) && page.status >= 400) {
+  const refusedByIdp = page.url.startsWith(idpOrigin) && page.status >= 400;
+  if (refusedByIdp && !step.expectRefused) {
     throw new CheckFailed(`the IdP refused the sign-in: ${page.text.slice(0, 200)}`);
+  }
+  if (!refusedByIdp && step.expectRefused) {
+    throw new CheckFailed(
+      `the IdP did not refuse the sign-in: it ended at ${page.url} (status ${page.status}): "${page.text.slice(0, 160)}"`,
+    );
   }
 }

@@ -2,6 +2,7 @@ import type { Step } from '../scenario/types.js';
 import { fill, type RunContext } from './context.js';
 import { checkExpectations } from './expect.js';
 import { inWorkspace } from './given.js';
+import { logout } from './logout.js';
 import { openMail } from './mail.js';
 import { moveClock, passwordLogin, switchWorkspace } from './session-actions.js';
 
@@ -12,6 +13,7 @@ export function describeStep(step: Step): string | undefined {
   if (step.openMail)
     return `open the newest mail to ${step.openMail.to}${step.openMail.followLink ? ' and follow its link' : ''}`;
   if (step.switchWorkspace) return `switch to workspace ${step.switchWorkspace}`;
+  if (step.logout) return `Single Logout (${step.logout.flow ?? 'sp-initiated'})${where}`;
   if (step.clock) return `move the SP's clock${step.clock.advance ? ` by ${step.clock.advance}` : ''}`;
   if (step.login && step.workspace)
     return `${step.login.user} signs in${where} (${step.login.flow ?? 'sp-initiated'})`;
@@ -24,6 +26,7 @@ export function describeStep(step: Step): string | undefined {
  */
 export async function runStep(base: RunContext, step: Step): Promise<void> {
   const ctx = inWorkspace(base, step.workspace);
+  if (step.logout) await logout(ctx, step.logout);
   if (step.clock) await moveClock(ctx, step.clock);
   if (step.passwordLogin) await passwordLogin(ctx, step.passwordLogin);
   if (step.switchWorkspace) await switchWorkspace(ctx, step.switchWorkspace);

@@ -251,6 +251,8 @@ export function createIdpApp(state: IdpState): express.Express {
       ssoUrl: tenant.ssoUrl,
       metadataUrl: `${state.baseUrl()}/${tenant.name}/metadata`,
       initUrl: `${state.baseUrl()}/${tenant.name}/init`,
+      logoutUrl: `${state.baseUrl()}/${tenant.name}/logout`,
+      sloUrl: tenant.sloUrl,
       certificatePem: tenant.certificatePem,
     });
   });
