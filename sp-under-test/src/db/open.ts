@@ -3,6 +3,29 @@ import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
 
+/** How many distinct SQL texts one connection keeps compiled (see cacheStatements). */
+export const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Makes `db.prepare` compile each SQL text once and hand back the same statement afterwards:
+ * every request runs the same few dozen queries, and compiling one costs more than running
+ * it. Statements are only ever run to completion (`get`/`all`/`run`, never `iterate` or the
+ * mode setters `pluck`/`raw`/`expand`), so sharing one between callers is safe. Past
+ * STATEMENT_CACHE_SIZE texts (SQL built from input), further ones are compiled per call.
+ */
+function cacheStatements(db: Db): void {
+  const compile = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = compile(sql);
+      if (cache.size < STATEMENT_CACHE_SIZE) cache.set(sql, statement);
+    }
+    return statement;
+  }) as Db['prepare'];
+}
+
 /** Opens (creating if needed) the SP's SQLite file in WAL mode and brings its schema up to date. */
 export function openDatabase(file: string): Db {
   const db = new Database(file);
@@ -11,6 +34,7 @@ export function openDatabase(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  cacheStatements(db);
   return db;
 }
 
