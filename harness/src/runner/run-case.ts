@@ -9,6 +9,7 @@ import { takeStepTraffic, type RunContext } from '../steps/context.js';
 import { NotApplicable } from '../steps/expect.js';
 import { attack } from '../steps/attack.js';
 import { login } from '../steps/login.js';
+import { checkLogoutApplies } from '../steps/logout.js';
 import { applyGiven, inWorkspace } from '../steps/given.js';
 import { describeStep, runStep } from '../steps/run-step.js';
 import type { Step } from '../scenario/types.js';
@@ -117,6 +118,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         throw new NotApplicable(
           'the IdP app is to require signed requests, and the target declares no signing certificate (sp.signingCertificate) to verify them with',
         );
+      checkLogoutApplies(target, s.steps);
       const setup = opts.idp.setupFor(run.idp, given.idp?.setups?.[run.idp], {
         tenant: `${run.idp}-${runId}`,
         keepTenant: target.keepIdpTenant,

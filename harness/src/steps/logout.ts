@@ -1,7 +1,28 @@
+import type { RunTarget } from '../env/target.js';
 import { CheckFailed, HarnessError } from '../errors.js';
 import type { Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
 import { NotApplicable } from './expect.js';
+
+/** Why a logout step cannot run against the target; undefined when it can. */
+function cannotLogOut(target: RunTarget, flow: 'sp-initiated' | 'idp-initiated'): string | undefined {
+  if (!target.sloUrl)
+    return "Single Logout needs the SP's SLO URL, which the target does not declare (sp.sloUrl in a target file)";
+  if (flow === 'sp-initiated' && !target.logoutUrl)
+    return 'SP-initiated logout needs the URL that starts it, which the target does not declare (sp.logoutUrl in a target file)';
+  return undefined;
+}
+
+/**
+ * Makes a case whose logout steps cannot run against the target not applicable before its first
+ * step, since the steps after a logout depend on it.
+ */
+export function checkLogoutApplies(target: RunTarget, steps: readonly Step[]): void {
+  for (const step of steps) {
+    const why = step.logout && cannotLogOut(target, step.logout.flow ?? 'sp-initiated');
+    if (why) throw new NotApplicable(why);
+  }
+}
 
 /**
  * Single Logout (SAML Profiles 4.4) as a person does it, in the driver. SP-initiated: open the
@@ -13,17 +34,11 @@ import { NotApplicable } from './expect.js';
  */
 export async function logout(ctx: RunContext, step: NonNullable<Step['logout']>): Promise<void> {
   const flow = step.flow ?? 'sp-initiated';
-  if (!ctx.target.sloUrl)
-    throw new NotApplicable(
-      "Single Logout needs the SP's SLO URL, which the target does not declare (sp.sloUrl in a target file)",
-    );
+  const why = cannotLogOut(ctx.target, flow);
+  if (why) throw new NotApplicable(why);
   let start: string;
   if (flow === 'sp-initiated') {
-    if (!ctx.target.logoutUrl)
-      throw new NotApplicable(
-        'SP-initiated logout needs the URL that starts it, which the target does not declare (sp.logoutUrl in a target file)',
-      );
-    start = ctx.target.logoutUrl;
+    start = ctx.target.logoutUrl!;
   } else {
     if (!ctx.tenant.logoutUrl)
       throw new HarnessError('ERR_IDP', `the IdP tenant ${ctx.tenant.tenant} has no logout URL`);
