@@ -159,7 +159,11 @@ steps:
     });
 
     it('refuses a signingCertFile it cannot read, or a signingCertificate that is not PEM, with ERR_TARGET_FILE', () => {
-      for (const sp_ of [{ signingCertFile: 'missing.pem' }, { signingCertificate: 'MIIB…' }]) {
+      const bad: Record<string, string>[] = [
+        { signingCertFile: 'missing.pem' },
+        { signingCertificate: 'MIIB…' },
+      ];
+      for (const sp_ of bad) {
         const file = targetFile(sp_);
         expect(() => loadTargetFile(file), JSON.stringify(sp_))
           .to.throw(HarnessError)
