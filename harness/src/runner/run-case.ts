@@ -114,10 +114,6 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         preparing.then((late) => late.dispose()).catch(() => undefined);
         throw e;
       }
-      if (given.idp?.wantAuthnRequestsSigned && !target.signingCertificatePem)
-        throw new NotApplicable(
-          'the IdP app is to require signed requests, and the target declares no signing certificate (sp.signingCertificate) to verify them with',
-        );
       checkLogoutApplies(target, s.steps);
       const setup = opts.idp.setupFor(run.idp, given.idp?.setups?.[run.idp], {
         tenant: `${run.idp}-${runId}`,
@@ -130,6 +126,10 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         wantAuthnRequestsSigned: given.idp?.wantAuthnRequestsSigned,
         sloBinding: given.idp?.sloBinding,
       });
+      if (setup.app.wantAuthnRequestsSigned && !setup.app.spCertificatePem)
+        throw new NotApplicable(
+          'the IdP app is to require signed requests, and the target declares no signing certificate (sp.signingCertificate) to verify them with',
+        );
       tenantName = setup.tenant;
       const tenant = await opts.idp.putTenant(setup);
       await target.configureSaml(await opts.idp.metadata(tenant), given.workspace?.saml ?? {});

@@ -58,7 +58,13 @@ export async function applyGiven(ctx: RunContext, given: Given): Promise<void> {
     const setup = {
       ...ctx.setup,
       tenant: `${ctx.setup.tenant}-${w.slug}`,
-      app: { ...ctx.setup.app, ssoUrl: target.acsUrl, audience: target.spEntityId },
+      app: {
+        ...ctx.setup.app,
+        ssoUrl: target.acsUrl,
+        audience: target.spEntityId,
+        sloUrl: target.sloUrl,
+        spCertificatePem: target.signingCertificatePem ?? ctx.setup.app.spCertificatePem,
+      },
     };
     const tenant = await idp.putTenant(setup);
     (ctx.cleanups ??= []).push(() => idp.removeTenant(setup.tenant));
