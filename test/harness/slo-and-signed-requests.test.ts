@@ -10,6 +10,7 @@ import type { CaseResult, Report } from '../../harness/src/model.js';
 import { plan } from '../../harness/src/runner/plan.js';
 import { runSuite } from '../../harness/src/runner/run-suite.js';
 import { loadScenarios } from '../../harness/src/scenario/load.js';
+import type { DriverId } from '../../harness/src/scenario/types.js';
 import { startSp, type RunningSp } from '../../sp-under-test/src/index.js';
 import { ROOT, spKeys } from '../helpers/world.js';
 
@@ -31,12 +32,12 @@ class AlteredTarget implements Target {
   }
 }
 
-async function run(files: string[], target?: Target): Promise<Report> {
+async function run(files: string[], target?: Target, driver: DriverId = 'http'): Promise<Report> {
   const dir = mkdtempSync(join(tmpdir(), 'harness-slo-'));
-  const runs = plan(loadScenarios(files), { idps: ['okta'], driver: 'http' });
+  const runs = plan(loadScenarios(files), { idps: ['okta'], driver });
   try {
     return await runSuite(runs, {
-      driver: 'http',
+      driver,
       workers: 1,
       stepTimeoutMs: 20_000,
       reportsDir: dir,
@@ -70,6 +71,24 @@ describe('harness: Single Logout and signed AuthnRequests', () => {
     const observed = step.evidence.observed as { samlMessages: { type: string }[]; sessions: unknown[] };
     expect(observed.samlMessages.map((m) => m.type)).to.deep.equal(['LogoutRequest', 'LogoutResponse']);
     expect(observed.sessions).to.deep.equal([]);
+  });
+
+  it('in a real Chromium, both logout flows pass and their LogoutRequests and LogoutResponses are captured', async function () {
+    this.timeout(120_000);
+    const report = await run([SLO_SP, SLO_IDP], undefined, 'browser');
+    for (const r of report.results) {
+      expect(r.status, `${r.case}: ${r.message}`).to.equal('passed');
+      const step = r.steps.find((s) => s.name.includes('signs out'))!;
+      const seen = (step.evidence.observed as { samlMessages: { type: string; binding: string }[] })
+        .samlMessages;
+      expect(seen.map((m) => m.type)).to.deep.equal(['LogoutRequest', 'LogoutResponse']);
+      expect(step.evidence.screenshot).to.be.a('string');
+    }
+    const idpInitiated = report.results.find((r) => r.case === 'auth.slo-idp-initiated')!;
+    const posted = idpInitiated.steps.find((s) => s.name.includes('signs out'))!.evidence.observed as {
+      samlMessages: { binding: string }[];
+    };
+    expect(posted.samlMessages[0]!.binding).to.equal('post');
   });
 
   it('fails the logout step when the LogoutResponse cannot reach the SP (the IdP was given a wrong SLO URL)', async () => {
