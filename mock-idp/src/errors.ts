@@ -19,6 +19,7 @@ export const IDP_ERROR_CODES = {
   ERR_APP_NOT_CONFIGURED_FOR_USER: 'app_not_configured_for_user: service is not configured for this user',
   ERR_REQUEST_SIGNATURE:
     'the request is not signed, or its signature does not verify with the SP certificate',
+  ERR_SLO_UNSUPPORTED: 'malformed_request: this identity provider has no SAML Single Logout',
   ERR_LOGOUT_REQUEST_MALFORMED:
     'the logout message is not a well-formed SAML 2.0 LogoutRequest or LogoutResponse',
 } as const;

@@ -94,12 +94,12 @@ describe('Single Logout between the mock IdP and the reference SP', () => {
   describe('over the POST binding', () => {
     let world: World;
     before(async () => {
-      world = await sloWorld('google', 'post');
+      world = await sloWorld('onelogin', 'post');
     });
     after(async () => world.close());
 
     it('SP-initiated logout is answered with an enveloped-signed LogoutResponse posted to the SP', async () => {
-      const browser = new BrowserClient({ login: maria, password: PASSWORDS.google });
+      const browser = new BrowserClient({ login: maria, password: PASSWORDS.onelogin });
       await browser.open(`${world.sp.url}/saml/acme/login`);
       expect(await liveSessions(world)).to.have.length(1);
       const out = await browser.open(`${world.sp.url}/saml/acme/logout`);
@@ -111,7 +111,7 @@ describe('Single Logout between the mock IdP and the reference SP', () => {
     });
 
     it('IdP-initiated logout posts an enveloped-signed LogoutRequest the SP verifies and honours', async () => {
-      const browser = new BrowserClient({ login: maria, password: PASSWORDS.google });
+      const browser = new BrowserClient({ login: maria, password: PASSWORDS.onelogin });
       await browser.open(`${world.sp.url}/saml/acme/login`);
       expect(await liveSessions(world)).to.have.length(1);
       const done = await browser.open(`${world.idp.url}/${world.tenant.name}/logout`);
@@ -120,6 +120,46 @@ describe('Single Logout between the mock IdP and the reference SP', () => {
       ).to.equal(true);
       expect(done.html).to.include('data-signed-out="true"');
       expect(await liveSessions(world)).to.deep.equal([]);
+    });
+  });
+
+  describe('google, which has no SAML Single Logout', () => {
+    let world: World;
+    before(async () => {
+      world = await sloWorld('google');
+    });
+    after(async () => world.close());
+
+    it('names no SingleLogoutService in its metadata', async () => {
+      const xml = await (await fetch(`${world.idp.url}/${world.tenant.name}/metadata`)).text();
+      expect(xml).to.include('SingleSignOnService').and.not.include('SingleLogoutService');
+    });
+
+    it('refuses an SP-initiated LogoutRequest as malformed (ERR_SLO_UNSUPPORTED)', async () => {
+      const browser = new BrowserClient({ login: maria, password: PASSWORDS.google });
+      await browser.open(`${world.sp.url}/saml/acme/login`);
+      const xml =
+        `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ` +
+        `ID="_a" Version="2.0" IssueInstant="${new Date().toISOString()}">` +
+        `<saml:Issuer>${world.tenant.setup.app.audience}</saml:Issuer><saml:NameID>${maria}</saml:NameID></samlp:LogoutRequest>`;
+      const res = await fetch(`${world.idp.url}/${world.tenant.name}/slo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ SAMLRequest: Buffer.from(xml).toString('base64') }),
+      });
+      expect(res.status).to.equal(400);
+      expect(await res.text()).to.include('data-error-code="ERR_SLO_UNSUPPORTED"');
+      expect(await liveSessions(world)).to.have.length(1);
+    });
+
+    it('signing out at Google ends only the Google session: no LogoutRequest reaches the SP', async () => {
+      const browser = new BrowserClient({ login: maria, password: PASSWORDS.google });
+      await browser.open(`${world.sp.url}/saml/acme/login`);
+      const sessionsBefore = (await liveSessions(world)).length;
+      const done = await browser.open(`${world.idp.url}/${world.tenant.name}/logout`);
+      expect(done.html).to.include('data-signed-out="true"');
+      expect(browser.hops.some((h) => h.url.startsWith(`${world.sp.url}/saml/acme/slo`))).to.equal(false);
+      expect(await liveSessions(world)).to.have.length(sessionsBefore);
     });
   });
 

@@ -30,6 +30,7 @@ export const google: Profile = {
   defaultNameIdSource: 'Basic Information.Primary email',
   directoryDefaults: (login) => ({ 'Primary email': login }),
   defaultQuirks: { httpsOnlyAcs: true },
+  singleLogout: false,
 
   evaluate(expression, subject) {
     const custom = subject.profile.customSchemas;

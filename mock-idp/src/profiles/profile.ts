@@ -95,6 +95,12 @@ export interface Profile {
   ): AttributeOut[];
   /** Vendor quirks a setup may switch, with the vendor's own defaults. */
   defaultQuirks?: Partial<Quirks>;
+  /**
+   * False for a vendor without SAML Single Logout (Google Workspace): its metadata names no
+   * SingleLogoutService, it refuses logout messages as malformed, and signing out at the IdP ends
+   * only the IdP's own session. Default true.
+   */
+  singleLogout?: boolean;
 }
 
 /** Tenant-level facts some vendors echo in claims. */

@@ -68,6 +68,7 @@ export function createSlo(access: SessionAccess): {
 
   const receive = (binding: 'redirect' | 'post') => (req: Request, res: Response) => {
     const tenant = access.tenant(req);
+    if (tenant.profile.singleLogout === false) throw new IdpError('ERR_SLO_UNSUPPORTED');
     const params = (binding === 'redirect' ? req.query : req.body) as Record<string, unknown>;
     const relayState = typeof params?.RelayState === 'string' ? params.RelayState : undefined;
     const encoded = params?.SAMLRequest ?? params?.SAMLResponse;
@@ -102,7 +103,7 @@ export function createSlo(access: SessionAccess): {
     access.endSessions(tenant, login);
     const last = issued.get(keyOf(tenant, login));
     issued.delete(keyOf(tenant, login));
-    if (!last || !tenant.setup.app.sloUrl) {
+    if (!last || !tenant.setup.app.sloUrl || tenant.profile.singleLogout === false) {
       return void res.type('html').send(signedOutPage(tenant.profile.displayName, true));
     }
     const request = logoutRequest({
