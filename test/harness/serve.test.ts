@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { ROOT } from '../helpers/world.js';
+import { BrowserClient } from '../mock-idp/browser-client.js';
 
 /** `idp-harness serve` as a person starts it; resolves once it has printed its URLs. */
 async function startServeProcess(): Promise<{ child: ChildProcess; out: () => string }> {
@@ -59,6 +60,27 @@ describe('harness: idp-harness serve', function () {
     const admin = await fetch(of('sp-admin')[0]!);
     expect(admin.status).to.equal(200);
     expect(await admin.text()).to.include('<h2>Members (0)</h2>');
+  });
+
+  it('signs out of both sides with a real Single Logout: the SP asks the IdP, which ends its own session too', async () => {
+    const sp = field(serve.out(), 'reference SP');
+    const idp = field(serve.out(), 'mock IdP');
+    const okta = /^okta\s+sign in (\S+)\/init/m.exec(serve.out())![1]!;
+    const tenant = okta.slice(idp.length + 1);
+    const browser = new BrowserClient({ login: 'maria.garcia@acme.example', password: 'Okta-Test-1!' });
+    const signedIn = await browser.open(`${sp}/saml/okta/login`);
+    expect(signedIn.url).to.match(/\/w\/okta/);
+    expect(browser.cookie(idp, `idp_session_${tenant.replace(/-/g, '_')}`)).to.be.a('string');
+    const out = await browser.open(`${sp}/saml/okta/logout`);
+    expect(out.url).to.equal(`${sp}/w/okta/signed-out`);
+    expect(browser.hops.some((h) => h.url.startsWith(`${idp}/${tenant}/slo?`))).to.equal(true);
+    // The IdP session went with it: the browser's IdP cookie no longer signs anyone in.
+    const idpCookie = `idp_session_${tenant.replace(/-/g, '_')}`;
+    const again = await fetch(`${idp}/${tenant}/init`, {
+      headers: { cookie: `${idpCookie}=${browser.cookie(idp, idpCookie)}` },
+    });
+    const page = await again.text();
+    expect(page).to.include('name="pending"').and.not.include('SAMLResponse');
   });
 
   it('catches real SMTP mail and shows it in the mailbox', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -97,6 +98,8 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
     const addr = server.address() as AddressInfo;
     const url = `http://${o.host}:${addr.port}`;
 
+    // The SP signs its AuthnRequests and logout messages with this key pair (written on first start).
+    const spCertificate = readFileSync(join(sp.dataDir, 'sp.cert.pem'), 'utf8');
     const vendors = availableProfiles().filter((v) => ['okta', 'onelogin', 'entra', 'google'].includes(v));
     const setups: TenantSetup[] = [];
     const demos: Demo[] = [];
@@ -112,7 +115,14 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
       const base = loadSetupFile(join(FIXTURES_DIR, 'setups', `${vendor}.yaml`));
       setups.push({
         ...base,
-        app: { ...base.app, ssoUrl: created.saml.acsUrl, audience: created.saml.entityId },
+        app: {
+          ...base.app,
+          ssoUrl: created.saml.acsUrl,
+          audience: created.saml.entityId,
+          // So that "Sign out" on either side is a real Single Logout (where the vendor has one).
+          sloUrl: `${sp.url}/saml/${ws}/slo`,
+          spCertificatePem: spCertificate,
+        },
       });
       demos.push({
         vendor,
