@@ -27,8 +27,6 @@ function pssOf(pid: number): number {
 /** RSS and PSS in bytes of `root` and all its descendants, from /proc. */
 function treeMemory(root: number): { rss: number; pss: number } {
   const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  const pss = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
@@ -37,18 +35,21 @@ function treeMemory(root: number): { rss: number; pss: number } {
       const ppid = Number(fields[1]);
       const pid = Number(name);
       children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-      rss.set(pid, Number(readFileSync(`/proc/${name}/statm`, 'utf8').split(' ')[1]) * PAGE);
-      pss.set(pid, pssOf(pid));
     } catch {
       // The process ended while we looked.
     }
   }
+  // Memory is read only for the tree: smaps_rollup makes the kernel walk a process's page tables.
   const total = { rss: 0, pss: 0 };
   const stack = [root];
   while (stack.length) {
     const p = stack.pop()!;
-    total.rss += rss.get(p) ?? 0;
-    total.pss += pss.get(p) ?? 0;
+    try {
+      total.rss += Number(readFileSync(`/proc/${p}/statm`, 'utf8').split(' ')[1]) * PAGE;
+      total.pss += pssOf(p);
+    } catch {
+      // The process ended while we looked.
+    }
     stack.push(...(children.get(p) ?? []));
   }
   return total;
