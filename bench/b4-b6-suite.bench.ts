@@ -16,6 +16,9 @@ import type { Figure } from './figures.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const PAGE = 4096;
+/** RSS is sampled every SAMPLE_MS; PSS, which costs the kernel far more to read, every PSS_EVERY samples. */
+const SAMPLE_MS = 100;
+const PSS_EVERY = 10;
 const GNU_TIME = '/usr/bin/time';
 
 /** Proportional set size: private pages, plus shared ones (the node binary) divided among their users. */
@@ -25,7 +28,7 @@ function pssOf(pid: number): number {
 }
 
 /** RSS and PSS in bytes of `root` and all its descendants, from /proc. */
-function treeMemory(root: number): { rss: number; pss: number } {
+function treeMemory(root: number, withPss: boolean): { rss: number; pss: number } {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -39,14 +42,15 @@ function treeMemory(root: number): { rss: number; pss: number } {
       // The process ended while we looked.
     }
   }
-  // Memory is read only for the tree: smaps_rollup makes the kernel walk a process's page tables.
+  // Memory is read only for the tree, and PSS only when asked: smaps_rollup makes the kernel walk
+  // every page table of the process, which would itself load the run being measured.
   const total = { rss: 0, pss: 0 };
   const stack = [root];
   while (stack.length) {
     const p = stack.pop()!;
     try {
       total.rss += Number(readFileSync(`/proc/${p}/statm`, 'utf8').split(' ')[1]) * PAGE;
-      total.pss += pssOf(p);
+      if (withPss) total.pss += pssOf(p);
     } catch {
       // The process ended while we looked.
     }
@@ -91,11 +95,12 @@ async function runSuite(args: string[]): Promise<SuiteRun> {
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   let peak = 0;
   let peakPss = 0;
+  let tick = 0;
   const sampler = setInterval(() => {
-    const m = treeMemory(child.pid!);
+    const m = treeMemory(child.pid!, tick++ % PSS_EVERY === 0);
     peak = Math.max(peak, m.rss);
     peakPss = Math.max(peakPss, m.pss);
-  }, 100);
+  }, SAMPLE_MS);
   const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
   clearInterval(sampler);
   const wallMs = performance.now() - t0;
@@ -182,7 +187,8 @@ export const figures: Record<string, () => Promise<Figure>> = {
         cores,
         workers: Number(workers),
         caseRuns: whole.report.results.length,
-        sampledEveryMs: 100,
+        sampledEveryMs: SAMPLE_MS,
+        pssSampledEveryMs: SAMPLE_MS * PSS_EVERY,
         // The summed RSS counts pages shared between the processes (the node binary, tsx) once per
         // process; PSS divides them among their users, so it is what the tree really occupies.
         peakPssMB: Math.round(whole.peakPssBytes / 2 ** 20),
