@@ -163,6 +163,33 @@ describe('Single Logout between the mock IdP and the reference SP', () => {
     });
   });
 
+  describe('removing a tenant', () => {
+    let world: World;
+    before(async () => {
+      world = await sloWorld('okta');
+    });
+    after(async () => world.close());
+
+    it('forgets its sessions: a tenant set up again under the same name signs nobody in from an old cookie', async () => {
+      const browser = new BrowserClient({ login: maria, password: PASSWORDS.okta });
+      await browser.open(`${world.sp.url}/saml/acme/login`);
+      const idpCookie = `idp_session_${world.tenant.name.replace(/-/g, '_')}`;
+      const cookie = `${idpCookie}=${browser.cookie(world.idp.url, idpCookie)}`;
+      const init = () =>
+        fetch(`${world.idp.url}/${world.tenant.name}/init`, { headers: { cookie } }).then((r) => r.text());
+      expect(await init()).to.include('SAMLResponse');
+
+      const removed = await fetch(`${world.idp.url}/api/admin/tenants/${world.tenant.name}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${world.idp.adminToken}` },
+      });
+      expect(removed.status).to.equal(204);
+      world.idp.tenants.set(world.tenant.name, world.tenant);
+      const page = await init();
+      expect(page).to.include('name="pending"').and.not.include('SAMLResponse');
+    });
+  });
+
   describe('refusals', () => {
     let world: World;
     before(async () => {

@@ -280,7 +280,12 @@ export function createIdpApp(state: IdpState): express.Express {
     res.status(204).end();
   });
   app.delete('/api/admin/tenants/:tenant', (req, res) => {
-    state.tenants.delete(String(req.params.tenant));
+    const name = String(req.params.tenant);
+    state.tenants.delete(name);
+    // Nothing of a removed tenant stays behind: its sessions, unfinished sign-ins and SLO records.
+    for (const [sid, s] of sessions) if (s.tenant === name) sessions.delete(sid);
+    for (const [id, p] of pending) if (p.tenant === name) pending.delete(id);
+    slo.forgetTenant(name);
     res.status(204).end();
   });
   app.use(scimRoutes(state));

@@ -33,6 +33,8 @@ export function createSlo(access: SessionAccess): {
   router: Router;
   /** Remembers the NameID and SessionIndex of the Response (base64, as posted) sent to `login`. */
   recordIssued(tenant: Tenant, login: string, samlResponse: string): void;
+  /** Forgets everything remembered for a tenant that is being removed. */
+  forgetTenant(name: string): void;
 } {
   const issued = new Map<string, { nameId: string; sessionIndex: string | undefined }>();
   const keyOf = (tenant: Tenant, login: string) => `${tenant.name}|${login.toLowerCase()}`;
@@ -120,6 +122,9 @@ export function createSlo(access: SessionAccess): {
 
   return {
     router,
+    forgetTenant(name) {
+      for (const key of issued.keys()) if (key.startsWith(`${name}|`)) issued.delete(key);
+    },
     recordIssued(tenant, login, samlResponse) {
       // An encrypted Assertion hides both; the login is then the NameID and no SessionIndex is named.
       const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
