@@ -55,6 +55,9 @@ function site(): { server: Server; fetchesOfCached: () => number } {
           ),
         );
         return;
+      case '/submits-nowhere':
+        res.end(html(`<form action="javascript:void 0"></form>`, 'document.forms[0].submit()'));
+        return;
       case '/acs':
         res.statusCode = 302;
         res.setHeader('location', '/landed');
@@ -149,6 +152,22 @@ describe('harness: the browser driver', function () {
     } finally {
       await next.close();
     }
+  });
+
+  it('ends a wait for the next page when its run ends, and leaves no timer behind to fire later', async () => {
+    const driver = await factory.create(1_500);
+    // The form submits itself but never leaves: the driver waits for a page that will not come.
+    const waiting = driver.goto(`${base}/submits-nowhere`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    await driver.close();
+    expect(await waiting)
+      .to.be.instanceOf(HarnessError)
+      .and.include({ code: 'ERR_DRIVER_CLOSED' });
+    // Past the step timeout: a timer left running would now throw outside any run.
+    await new Promise((r) => setTimeout(r, 2_000));
   });
 
   it('turns a page that cannot be loaded into ERR_TARGET_UNREACHABLE', async () => {

@@ -52,7 +52,9 @@ export class BrowserDriver implements Driver {
   private lastFailed: string | undefined;
   /** Counts documents committed in the main frame, so that settle() can wait for the next one. */
   private committed = 0;
-  private onCommit: (() => void) | undefined;
+  /** settle() or submitLogin() waiting for the document after the `seen`-th. */
+  private waiting:
+    { seen: number; resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
   private readonly detach: () => void;
   private closed = false;
 
@@ -90,7 +92,7 @@ export class BrowserDriver implements Driver {
     const onNavigated = (frame: Frame) => {
       if (frame !== page.mainFrame()) return;
       this.committed++;
-      this.onCommit?.();
+      if (this.waiting && this.committed > this.waiting.seen) this.endWait();
     };
     page.on('request', onRequest);
     page.on('requestfailed', onFailed);
@@ -116,19 +118,24 @@ export class BrowserDriver implements Driver {
     if (this.committed > seen) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => {
-          this.onCommit = undefined;
-          reject(new HarnessError('ERR_STEP_TIMEOUT', `${waitingFor} at ${this.page.url()} led nowhere`));
-        },
+        () =>
+          this.endWait(
+            new HarnessError('ERR_STEP_TIMEOUT', `${waitingFor} at ${this.slot.page.url()} led nowhere`),
+          ),
         Math.max(0, deadline - Date.now()),
       );
-      this.onCommit = () => {
-        if (this.committed <= seen) return;
-        clearTimeout(timer);
-        this.onCommit = undefined;
-        resolve();
-      };
+      this.waiting = { seen, resolve, reject, timer };
     });
+  }
+
+  /** Ends the current wait for a commit: resolved, or rejected with `error`. */
+  private endWait(error?: Error): void {
+    const w = this.waiting;
+    if (!w) return;
+    this.waiting = undefined;
+    clearTimeout(w.timer);
+    if (error) w.reject(error);
+    else w.resolve();
   }
 
   /**
@@ -240,7 +247,7 @@ export class BrowserDriver implements Driver {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.onCommit = undefined;
+    this.endWait(new HarnessError('ERR_DRIVER_CLOSED', 'the run that used this browser page has ended'));
     this.detach();
     await this.release(this.slot);
   }
