@@ -119,6 +119,15 @@ const ran = (r: Report) => r.results.filter((x) => x.status !== 'not-applicable'
 const cores = availableParallelism();
 const workers = String(Math.min(4, cores));
 
+/** What every suite figure reports about the run it measured. */
+const runDetails = (run: SuiteRun) => ({
+  cores,
+  workers: Number(workers),
+  caseRuns: run.report.results.length,
+  executedRuns: ran(run.report),
+  runsPerSecond: Number((ran(run.report) / (run.wallMs / 1000)).toFixed(2)),
+});
+
 let full: SuiteRun | undefined;
 const fullRun = async () => (full ??= await runSuite(['--workers', workers]));
 
@@ -134,12 +143,8 @@ export const figures: Record<string, () => Promise<Figure>> = {
       unit: 's (whole bundled suite, http driver)',
       direction: '<=',
       details: {
-        cores,
-        workers: Number(workers),
-        caseRuns: whole.report.results.length,
-        executedRuns: ran(whole.report),
+        ...runDetails(whole),
         cases: new Set(whole.report.results.map((r) => r.case)).size,
-        runsPerSecond: Number((ran(whole.report) / s).toFixed(1)),
         halfPlanSeconds: Number((half.wallMs / 1000).toFixed(1)),
         // 1.0 is perfectly linear in the number of runs: the whole plan takes twice the half.
         linearity: Number((whole.wallMs / (2 * half.wallMs)).toFixed(2)),
@@ -162,13 +167,9 @@ export const figures: Record<string, () => Promise<Figure>> = {
       unit: 's (whole bundled suite, browser driver)',
       direction: '<=',
       details: {
-        cores,
-        workers: Number(workers),
-        caseRuns: whole.report.results.length,
-        executedRuns: ran(whole.report),
+        ...runDetails(whole),
         // Runs that drove Chromium (every run with a sign-in); the others only speak SCIM.
         runsInChromium: browserRuns,
-        runsPerSecond: Number((ran(whole.report) / s).toFixed(2)),
         peakRssMB: Math.round(whole.peakRssBytes / 2 ** 20),
         peakPssMB: Math.round(whole.peakPssBytes / 2 ** 20),
         summary: whole.report.summary,
@@ -184,9 +185,7 @@ export const figures: Record<string, () => Promise<Figure>> = {
       unit: 'MB peak RSS, summed over the process tree (CLI + workers with their IdPs and SPs), full http run',
       direction: '<=',
       details: {
-        cores,
-        workers: Number(workers),
-        caseRuns: whole.report.results.length,
+        ...runDetails(whole),
         sampledEveryMs: SAMPLE_MS,
         pssSampledEveryMs: SAMPLE_MS * PSS_EVERY,
         // The summed RSS counts pages shared between the processes (the node binary, tsx) once per
