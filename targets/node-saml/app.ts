@@ -85,9 +85,9 @@ app.param('idp', (req, res, next, idp: string) => {
 const idpOf = (req: Request) => req.params.idp as IdpKey;
 
 app.get('/:idp/metadata', (req, res) => {
-  res.type('application/samlmetadata+xml').send(
-    samls[idpOf(req)].generateServiceProviderMetadata(null, config.certPem),
-  );
+  res
+    .type('application/samlmetadata+xml')
+    .send(samls[idpOf(req)].generateServiceProviderMetadata(null, config.certPem));
 });
 
 app.post('/:idp/acs', async (req, res) => {

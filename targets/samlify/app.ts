@@ -42,7 +42,10 @@ const parties = Object.fromEntries(
     const provider = samlify.IdentityProvider({ metadata: idpMetadata(config, idp) });
     return [idp, { sp, idp: provider }];
   }),
-) as Record<IdpKey, { sp: ReturnType<typeof samlify.ServiceProvider>; idp: ReturnType<typeof samlify.IdentityProvider> }>;
+) as Record<
+  IdpKey,
+  { sp: ReturnType<typeof samlify.ServiceProvider>; idp: ReturnType<typeof samlify.IdentityProvider> }
+>;
 
 const app = express();
 app.use(express.urlencoded({ extended: false, limit: '2mb' }));
@@ -60,7 +63,9 @@ app.get('/:idp/metadata', (req, res) => {
 app.post('/:idp/acs', async (req, res) => {
   const { key, sp, idp } = partiesOf(req);
   try {
-    const { extract } = await sp.parseLoginResponse(idp, 'post', { body: req.body as Record<string, unknown> });
+    const { extract } = await sp.parseLoginResponse(idp, 'post', {
+      body: req.body as Record<string, unknown>,
+    });
     const sessionIndex = extract.sessionIndex?.sessionIndex;
     sessions.signIn(res, key, {
       nameId: extract.nameID!,
