@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { ScimAnswer } from '../helpers.js';
-import type { ScimModel} from './model.js';
+import type { ScimModel } from './model.js';
 import { type Expected, type UserInput } from './model.js';
 
 /** The SCIM server of one fresh workspace, and a tally of what ran. */
