@@ -121,7 +121,15 @@ function join(db: Db, v: Verification, now: Date): Member {
       // Deprovisioned while the verification was pending: the link does not bring them back.
       if (already.status !== INVITED) throw new VerificationRefused('ERR_VERIFICATION_INVALID');
       markInvitationAccepted(db, already.memberId, now);
-      audit(db, workspace.id, 'invitation', 'invitation.accepted', already.email, { how: 'email-verified' }, now);
+      audit(
+        db,
+        workspace.id,
+        'invitation',
+        'invitation.accepted',
+        already.email,
+        { how: 'email-verified' },
+        now,
+      );
       return findMemberByUserId(db, v.workspaceId, v.userId)!;
     }
     const email = (

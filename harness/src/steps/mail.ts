@@ -57,6 +57,11 @@ export async function openMail(ctx: RunContext, step: NonNullable<Step['openMail
 }
 
 /** The mail this run's SP sent to an address, waiting briefly for `expected` messages when fewer have arrived. */
-export function countMail(ctx: RunContext, to: string, subject?: string, expected = 0): Promise<CaughtMail[]> {
+export function countMail(
+  ctx: RunContext,
+  to: string,
+  subject?: string,
+  expected = 0,
+): Promise<CaughtMail[]> {
   return needMail(ctx).atLeast(to, expected, fromThisSp(ctx, subject), expected > 0 ? 5000 : 0);
 }

@@ -54,6 +54,7 @@ export async function moveClock(ctx: RunContext, step: NonNullable<Step['clock']
   const body: Record<string, unknown> = {};
   if (step.freezeAt) body.freezeAt = step.freezeAt;
   if (step.advance || step.back)
-    body.advanceMs = (step.advance ? parseDuration(step.advance) : 0) - (step.back ? parseDuration(step.back) : 0);
+    body.advanceMs =
+      (step.advance ? parseDuration(step.advance) : 0) - (step.back ? parseDuration(step.back) : 0);
   ctx.observed.clock = await ctx.target.admin('POST', '/clock', body);
 }

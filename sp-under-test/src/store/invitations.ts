@@ -57,7 +57,8 @@ export function createInvitation(
 }
 
 export function findInvitationByToken(db: Db, token: string): Invitation | undefined {
-  const r = db.prepare('SELECT * FROM invitations WHERE token_hash = ?').get(sha256(token)) as Row | undefined;
+  const r = db.prepare('SELECT * FROM invitations WHERE token_hash = ?').get(sha256(token)) as
+    Row | undefined;
   return r && toInvitation(r);
 }
 
