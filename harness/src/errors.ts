@@ -18,6 +18,7 @@ export const HARNESS_ERROR_CODES = {
   ERR_BROWSER_UNAVAILABLE: 'no Chromium is available for the browser driver',
   ERR_DRIVER_CLOSED: 'a step used the browser after its run had ended (it was abandoned at a timeout)',
   ERR_IDP: 'the mock IdP refused a request from the harness',
+  ERR_REPORTER: 'a reporter failed, so its output is missing or incomplete (the other reporters finished)',
   ERR_INTERNAL: 'the harness itself failed',
 } as const;
 

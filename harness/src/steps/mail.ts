@@ -1,5 +1,6 @@
 import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { CaughtMail } from '../env/mail-catcher.js';
+import type { MailEvidence } from '../model.js';
 import type { Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
 
@@ -17,7 +18,7 @@ const needMail = (ctx: RunContext) => {
 export const fromThisSp = (ctx: RunContext, subject?: string) => (m: CaughtMail) =>
   m.links.some((l) => l.startsWith(ctx.target.baseUrl)) && (!subject || m.subject.includes(subject));
 
-const evidence = (m: CaughtMail) => ({
+const evidence = (m: CaughtMail): MailEvidence => ({
   id: m.id,
   receivedAt: m.receivedAt,
   from: m.from,

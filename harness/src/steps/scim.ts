@@ -1,5 +1,6 @@
 import { scenarioDuration } from '../duration.js';
 import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
+import type { ScimExchange } from '../model.js';
 import type { Expectations, Scenario, ScimStep, Step } from '../scenario/types.js';
 import { fill, type RunContext } from './context.js';
 
@@ -11,15 +12,8 @@ import { fill, type RunContext } from './context.js';
  */
 interface EngineAnswer {
   result?: unknown;
-  transcript?: TranscriptEntry[];
+  transcript?: ScimExchange[];
   error?: { code: string; message: string };
-}
-
-interface TranscriptEntry {
-  method: string;
-  url: string;
-  status: number;
-  requestBody?: unknown;
 }
 
 export interface ScimRunState {
@@ -28,9 +22,9 @@ export interface ScimRunState {
   /** The SP's id of the token, when the harness created it (for disabling SCIM). */
   tokenId?: string;
   /** Exchanges of the current step, moved into its evidence. */
-  evidence: unknown[];
+  evidence: ScimExchange[];
   /** Exchanges of the last `scim` step, for expect.scimSent. */
-  last: TranscriptEntry[];
+  last: ScimExchange[];
   /** What the last `scim` action answered. */
   lastResult?: unknown;
   /** The last `scimRequest` answer. */
@@ -44,7 +38,8 @@ const states = new WeakMap<object, ScimRunState>();
 export const scenarioUsesScim = (s: Scenario) =>
   s.steps.some((step) => step.scim !== undefined || step.scimRequest !== undefined);
 
-export const scimEvidence = (ctx: RunContext): unknown[] => states.get(ctx.driver)?.evidence.splice(0) ?? [];
+export const scimEvidence = (ctx: RunContext): ScimExchange[] =>
+  states.get(ctx.driver)?.evidence.splice(0) ?? [];
 
 /** Creates a SCIM token on the SP and gives the IdP tenant the SCIM base URL and token, as an admin does in both consoles. */
 export async function setUpScim(ctx: RunContext, options: Record<string, unknown> = {}): Promise<void> {
