@@ -9,7 +9,7 @@ import type { Migration } from '../migrations.js';
  * environment's default role (JSON, environment → role; NULL means Operator everywhere).
  */
 export const invitations: Migration = {
-  version: 6,
+  version: 7,
   name: 'invitations and per-environment default roles',
   sql: `
       CREATE TABLE invitations (
