@@ -1,5 +1,4 @@
 import { DOMParser } from '@xmldom/xmldom';
-import { SAMLP } from './decode-message.js';
 
 const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
