@@ -1,4 +1,4 @@
-import { createPublicKey, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import type { CapturedSignature } from './captured-login.js';
 
@@ -13,8 +13,7 @@ export interface SignatureVerdict {
 
 const samePublicKey = (a: string, b: string) => {
   try {
-    const key = (pem: string) =>
-      createPublicKey(new X509Certificate(pem).publicKey).export({ type: 'spki', format: 'der' });
+    const key = (pem: string) => new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
     return key(a).equals(key(b));
   } catch {
     return false;
