@@ -50,7 +50,12 @@ const TABLE: {
   },
   { file: 'entra/tercen-2022-signed-assertion.xml', vendor: 'entra', features: [] },
   // The SP's request ID is not an xs:ID, so the replay answers a stand-in request ID.
-  { file: 'google/fleet-2017-signed-assertion.xml', vendor: 'google', features: [], values: ['InResponseTo'] },
+  {
+    file: 'google/fleet-2017-signed-assertion.xml',
+    vendor: 'google',
+    features: [],
+    values: ['InResponseTo'],
+  },
   // Reconstructed from a pretty-printed copy that lost the XML declaration's standalone="no".
   { file: 'google/salrashid-2022-signed-response.xml', vendor: 'google', features: ['xmlDeclaration'] },
 ];
@@ -59,7 +64,9 @@ describe('import: the real captured responses round-trip', function () {
   let dir: string;
   before(function () {
     if (!existsSync(SAMPLES)) {
-      console.log(`      (skipped: ${SAMPLES} is not present; the self-made captures in test/import/fixtures still run)`);
+      console.log(
+        `      (skipped: ${SAMPLES} is not present; the self-made captures in test/import/fixtures still run)`,
+      );
       this.skip();
     }
     dir = mkdtempSync(join(tmpdir(), 'idp-import-samples-'));
@@ -79,21 +86,29 @@ describe('import: the real captured responses round-trip', function () {
       expect(excused.filter((x) => x.kind === 'feature').map((x) => x.item)).to.deep.equal(s.features);
       expect(excused.filter((x) => x.kind === 'value').map((x) => x.item)).to.deep.equal(s.values ?? []);
       // What the command lists as not inferable includes every excused feature.
-      for (const f of s.features) expect(r.rows.find((x) => x.item === f)!.why).to.match(/not chosen by a setting/);
+      for (const f of s.features)
+        expect(r.rows.find((x) => x.item === f)!.why).to.match(/not chosen by a setting/);
     });
   }
 
   it('the signatures of the captures that were not re-serialised verify', async () => {
     for (const file of ['okta/gosaml2-2016-signed-both.xml', 'entra/tercen-2022-signed-assertion.xml']) {
-      const r = await importCapture({ capture: { text: readFileSync(join(SAMPLES, file), 'utf8'), name: file } });
+      const r = await importCapture({
+        capture: { text: readFileSync(join(SAMPLES, file), 'utf8'), name: file },
+      });
       expect(r.signatures.length, file).to.be.greaterThan(0);
-      expect(r.signatures.every((x) => x.verifies), file).to.equal(true);
+      expect(
+        r.signatures.every((x) => x.verifies),
+        file,
+      ).to.equal(true);
     }
   });
 
   it('an encrypted capture without the SP key still gives its shape, with a placeholder audience', async () => {
     const file = 'okta/gosaml2-2017-encrypted-multivalue.xml';
-    const r = await importCapture({ capture: { text: readFileSync(join(SAMPLES, file), 'utf8'), name: file } });
+    const r = await importCapture({
+      capture: { text: readFileSync(join(SAMPLES, file), 'utf8'), name: file },
+    });
     expect(r.vendor.vendor).to.equal('okta');
     expect(r.setup.app.encryption?.algorithm).to.equal('aes256-cbc');
     expect(r.setup.app.audience).to.equal('urn:idp-harness:placeholder:audience');
@@ -102,7 +117,9 @@ describe('import: the real captured responses round-trip', function () {
 
   it('the unsigned Google capture keeps its multi-valued group attribute as a group mapping', async () => {
     const file = 'google/authentik-2022-groups-unsigned.xml';
-    const r = await importCapture({ capture: { text: readFileSync(join(SAMPLES, file), 'utf8'), name: file } });
+    const r = await importCapture({
+      capture: { text: readFileSync(join(SAMPLES, file), 'utf8'), name: file },
+    });
     expect(r.vendor.vendor).to.equal('google');
     expect(r.setup.app.signing).to.deep.include({ response: false, assertion: false });
     expect(r.setup.app.groupAttributeStatements).to.deep.equal([

@@ -50,7 +50,8 @@ export function printImport(
   lines.push(
     `vendor: ${r.vendor.vendor}${r.vendor.given ? ' (given with --vendor)' : ''} — ${r.vendor.ranking.map((x) => `${x.vendor} ${x.score}/${x.of}`).join(', ')}`,
   );
-  for (const e of r.vendor.evidence) lines.push(`  ${e}`);
+  for (const e of r.vendor.evidence)
+    lines.push(`  ${e.length > 150 ? `${e.slice(0, 90)}…${e.slice(e.lastIndexOf('  — '))}` : e}`);
   for (const s of r.signatures)
     lines.push(
       `signature on the ${s.on} (${s.algorithm}): ${s.verifies ? 'verifies' : 'does NOT verify'} with ${s.with}`,
@@ -68,7 +69,12 @@ export function printImport(
       : `setup: tenant ${r.setup.tenant} (YAML on standard output)`,
   );
   for (const i of r.inferred.inferred) lines.push(`  read: ${i}`);
-  for (const n of r.inferred.notes)
+  const defaults = r.inferred.notes.filter((n) => n.how === 'vendor default');
+  if (defaults.length)
+    lines.push(
+      `  vendor default: ${defaults.length} claims of ${defaults[0]!.detail} (${defaults.map((n) => n.attribute.split('/').pop()).join(', ')})`,
+    );
+  for (const n of r.inferred.notes.filter((x) => x.how !== 'vendor default'))
     lines.push(`  ${n.how === 'placeholder' ? 'PLACEHOLDER' : n.how}: ${n.attribute} — ${n.detail}`);
   if (r.redacted !== undefined) {
     lines.push(
