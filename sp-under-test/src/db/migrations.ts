@@ -3,6 +3,7 @@ import { scim } from './migrations/0002-scim.js';
 import { domain } from './migrations/0003-domain.js';
 import { samlSignaturePolicy } from './migrations/0004-saml-signature-policy.js';
 import { signedAuthnRequests } from './migrations/0005-signed-authn-requests.js';
+import { scimIdentityClaims } from './migrations/0006-scim-identity-claims.js';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   domain,
   samlSignaturePolicy,
   signedAuthnRequests,
+  scimIdentityClaims,
 ];
