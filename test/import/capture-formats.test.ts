@@ -187,12 +187,12 @@ describe('import: reading captures', () => {
   describe('properties', () => {
     const codes = ['ERR_CAPTURE_FORMAT', 'ERR_CAPTURE_MALFORMED', 'ERR_CAPTURE_NO_LOGIN'];
 
-    it('a base64 response cut anywhere (short of its padding) is malformed, never half-read', () => {
-      const b64 = fixture('onelogin-response.b64').replace(/\s+/g, '');
+    /** Every prefix of `text` from `min` to `max` characters is refused as malformed. */
+    const cutsAreMalformed = (text: string, min: number, max: number) =>
       fc.assert(
-        fc.property(fc.integer({ min: 16, max: b64.length - 4 }), (cut) => {
+        fc.property(fc.integer({ min, max }), (cut) => {
           try {
-            readCapture(b64.slice(0, cut));
+            readCapture(text.slice(0, cut));
           } catch (e) {
             return e instanceof HarnessError && e.code === 'ERR_CAPTURE_MALFORMED';
           }
@@ -200,21 +200,15 @@ describe('import: reading captures', () => {
         }),
         { numRuns: 200 },
       );
+
+    it('a base64 response cut anywhere (short of its padding) is malformed, never half-read', () => {
+      const b64 = fixture('onelogin-response.b64').replace(/\s+/g, '');
+      cutsAreMalformed(b64, 16, b64.length - 4);
     });
 
     it('the decoded XML cut anywhere is malformed', () => {
       const xml = oneloginXml();
-      fc.assert(
-        fc.property(fc.integer({ min: 1, max: xml.length - 1 }), (cut) => {
-          try {
-            readCapture(xml.slice(0, cut));
-          } catch (e) {
-            return e instanceof HarnessError && e.code === 'ERR_CAPTURE_MALFORMED';
-          }
-          return false;
-        }),
-        { numRuns: 200 },
-      );
+      cutsAreMalformed(xml, 1, xml.length - 1);
     });
 
     it('any text gives a capture or one of the capture error codes, never another error', () => {
