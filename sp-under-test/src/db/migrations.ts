@@ -4,6 +4,7 @@ import { domain } from './migrations/0003-domain.js';
 import { samlSignaturePolicy } from './migrations/0004-saml-signature-policy.js';
 import { signedAuthnRequests } from './migrations/0005-signed-authn-requests.js';
 import { scimIdentityClaims } from './migrations/0006-scim-identity-claims.js';
+import { invitations } from './migrations/0007-invitations.js';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   samlSignaturePolicy,
   signedAuthnRequests,
   scimIdentityClaims,
+  invitations,
 ];

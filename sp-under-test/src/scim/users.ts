@@ -1,6 +1,7 @@
 import { DEFAULT_ROLE, SYSTEM_ROLES, roleAttributeFor } from '../roles.js';
 import type { Db } from '../db/open.js';
 import { audit } from '../store/audit.js';
+import { INVITED, invitationPending } from '../store/invitations.js';
 import { findMemberByUserId, setMemberRoles, setMemberStatus } from '../store/members.js';
 import type { Workspace } from '../store/workspaces.js';
 import { ScimError } from './errors.js';
@@ -23,6 +24,9 @@ export const SOURCE = 'scim_auto_sync';
 export const DEACTIVATED = 'deactivated';
 /** Status of a member whose SCIM resource was deleted; the member row, roles and assets stay. */
 export const DELETED = 'deleted';
+
+/** Statuses in which the IdP's `active: true` holds: signed-in members, and invited ones not yet verified. */
+const isProvisioned = (status: string) => status === 'active' || status === INVITED;
 
 export interface UserRow {
   member_id: number;
@@ -104,7 +108,7 @@ export class UserStore {
       memberOf: db.prepare('SELECT id FROM members WHERE workspace_id = ? AND user_id = ?'),
       insertUser: db.prepare('INSERT INTO users (email, name, created_at) VALUES (?, ?, ?)'),
       insertMember: db.prepare(
-        "INSERT INTO members (workspace_id, user_id, status, auth_method, source, created_at) VALUES (?, ?, ?, 'saml', ?, ?)",
+        "INSERT INTO members (workspace_id, user_id, status, auth_method, source, created_at, invitation_pending) VALUES (?, ?, ?, 'saml', ?, ?, 1)",
       ),
       insertRole: db.prepare('INSERT INTO member_roles (member_id, environment, role) VALUES (?, ?, ?)'),
       audit: db.prepare(
@@ -182,7 +186,7 @@ export class UserStore {
     }
     if (out.displayName === undefined) out.displayName = row.name;
     if (!Array.isArray(out.emails)) out.emails = [{ value: row.email, type: 'work', primary: true }];
-    out.active = row.status === 'active';
+    out.active = isProvisioned(row.status);
     const roles = this.rolesOf(row.member_id);
     const ext: JsonObject = {};
     for (const env of ws.environments) {
@@ -198,8 +202,14 @@ export class UserStore {
    * only while no SCIM client holds it: one whose identity only the members trigger gave
    * (existing SSO users brought under provisioning: `member.linked`) or whose resource was
    * deleted (`member.reprovisioned`). A userName or address another resource holds is 409.
+   * A new member is `invited` (seeds 002–004): `invite` asks the caller to mail the
+   * invitation, `existingAccount` says the person already has an account elsewhere.
    */
-  create(ws: Workspace, res: JsonObject, now: Date): { row: UserRow; invite: boolean } {
+  create(
+    ws: Workspace,
+    res: JsonObject,
+    now: Date,
+  ): { row: UserRow; invite: boolean; existingAccount: boolean } {
     const userName = requireUserName(res);
     const named = this.q.byUserName.get(ws.id, userName) as UserRow | undefined;
     if (named) throw taken('userName', userName, named);
@@ -223,7 +233,7 @@ export class UserStore {
       const had = identity !== undefined;
       const roles = { ...existing.roles, ...wanted };
       if (Object.keys(wanted).length) setMemberRoles(this.db, memberId, roles);
-      setMemberStatus(this.db, memberId, active ? 'active' : DEACTIVATED);
+      setMemberStatus(this.db, memberId, this.statusWhenActive(memberId, active));
       this.q.upsert.run({
         memberId,
         workspaceId: ws.id,
@@ -250,7 +260,7 @@ export class UserStore {
       const roles: Record<string, string> = {};
       for (const env of ws.environments) roles[env] = wanted[env] ?? DEFAULT_ROLE;
       memberId = Number(
-        this.q.insertMember.run(ws.id, userId, active ? 'active' : DEACTIVATED, 'scim', at).lastInsertRowid,
+        this.q.insertMember.run(ws.id, userId, active ? INVITED : DEACTIVATED, 'scim', at).lastInsertRowid,
       );
       for (const [env, role] of Object.entries(roles)) this.q.insertRole.run(memberId, env, role);
       // The members trigger gave the new member its SCIM identity; fill in the resource.
@@ -273,10 +283,15 @@ export class UserStore {
         JSON.stringify({ userName, name, roles, active }),
       );
       invite = active;
-      if (invite) this.q.audit.run(ws.id, at, SOURCE, 'member.invited', email, JSON.stringify({ userName }));
     }
     const row = this.q.byMemberId.get(memberId) as UserRow;
-    return { row, invite };
+    return { row, invite, existingAccount: user !== undefined };
+  }
+
+  /** The status `active` (true or false) from the IdP means for this member: never-verified members stay invited. */
+  private statusWhenActive(memberId: number, active: boolean): string {
+    if (!active) return DEACTIVATED;
+    return invitationPending(this.db, memberId) ? INVITED : 'active';
   }
 
   /** Replaces the member's resource with `res` (PUT, or the result of a PATCH). */
@@ -301,9 +316,9 @@ export class UserStore {
     }
     if (res.active !== undefined) {
       const active = res.active !== false;
-      const wasActive = row.status === 'active';
+      const wasActive = isProvisioned(row.status);
       if (active !== wasActive) {
-        setMemberStatus(this.db, row.member_id, active ? 'active' : DEACTIVATED);
+        setMemberStatus(this.db, row.member_id, this.statusWhenActive(row.member_id, active));
         audit(
           this.db,
           ws.id,
@@ -322,7 +337,7 @@ export class UserStore {
     if (
       changed.length ||
       changedRoles.length ||
-      (res.active !== undefined && (res.active !== false) !== (row.status === 'active'))
+      (res.active !== undefined && (res.active !== false) !== isProvisioned(row.status))
     ) {
       this.q.update.run({
         memberId: row.member_id,
