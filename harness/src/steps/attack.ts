@@ -2,21 +2,8 @@ import type { ObservedMember } from '../env/clients.js';
 import { HarnessError } from '../errors.js';
 import type { Expectations, Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
-import { parseDuration } from './session-actions.js';
+import { scenarioDuration } from '../duration.js';
 import { login } from './login.js';
-
-/** What the SP looked like before the hostile sign-in; null parts when the target has no observer API. */
-export interface AttackBaseline {
-  mutation: string;
-  user: string;
-  members: ObservedMember[] | null;
-  /** Live sessions per email. */
-  sessions: Record<string, number> | null;
-  /** How long the hostile sign-in took, from its first request to the page it ended on. */
-  answeredInMs?: number;
-  /** Why the SP never answered (timeout, connection reset), when a time-bound refusal is expected. */
-  unanswered?: string;
-}
 
 const countByEmail = (sessions: { email: string }[]): Record<string, number> => {
   const out: Record<string, number> = {};
@@ -63,7 +50,7 @@ export async function attack(
   });
   try {
     if (!refused?.within) await signingIn;
-    else if (!(await answersWithin(signingIn, parseDuration(refused.within))))
+    else if (!(await answersWithin(signingIn, scenarioDuration(refused.within))))
       ctx.attack.unanswered = `no answer within ${refused.within}`;
   } catch (e) {
     // Denial of service: an SP that hangs or drops the connection failed the case, the harness did not break.

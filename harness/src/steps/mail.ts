@@ -1,7 +1,7 @@
-import { CheckFailed, HarnessError } from '../errors.js';
+import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { CaughtMail } from '../env/mail-catcher.js';
+import type { MailEvidence } from '../model.js';
 import type { Step } from '../scenario/types.js';
-import { NotApplicable } from './expect.js';
 import type { RunContext } from './context.js';
 
 const CODE = /\b(\d{6})\b/;
@@ -18,7 +18,7 @@ const needMail = (ctx: RunContext) => {
 export const fromThisSp = (ctx: RunContext, subject?: string) => (m: CaughtMail) =>
   m.links.some((l) => l.startsWith(ctx.target.baseUrl)) && (!subject || m.subject.includes(subject));
 
-const evidence = (m: CaughtMail) => ({
+const evidence = (m: CaughtMail): MailEvidence => ({
   id: m.id,
   receivedAt: m.receivedAt,
   from: m.from,
@@ -38,6 +38,7 @@ export async function openMail(ctx: RunContext, step: NonNullable<Step['openMail
   const mail = await catcher.newest(step.to, fromThisSp(ctx, step.subject), 5000);
   if (!mail) {
     throw new CheckFailed(
+      'ERR_CHECK_MAIL',
       `no mail from the SP to ${step.to}${step.subject ? ` with subject "${step.subject}"` : ''} arrived`,
     );
   }
@@ -45,7 +46,8 @@ export async function openMail(ctx: RunContext, step: NonNullable<Step['openMail
   ctx.observed.mail = { to: mail.to, subject: mail.subject };
   if (step.readCode) {
     const code = CODE.exec(mail.text)?.[1];
-    if (!code) throw new CheckFailed(`the mail "${mail.subject}" carries no six-digit code`);
+    if (!code)
+      throw new CheckFailed('ERR_CHECK_MAIL', `the mail "${mail.subject}" carries no six-digit code`);
     (ctx.vars ??= {}).code = code;
   }
   if (step.followLink) {
@@ -56,7 +58,12 @@ export async function openMail(ctx: RunContext, step: NonNullable<Step['openMail
   }
 }
 
-/** Counts the mail this run's SP sent to an address. */
-export function countMail(ctx: RunContext, to: string, subject?: string): CaughtMail[] {
-  return needMail(ctx).to(to, fromThisSp(ctx, subject));
+/** The mail this run's SP sent to an address, waiting briefly for `expected` messages when fewer have arrived. */
+export function countMail(
+  ctx: RunContext,
+  to: string,
+  subject?: string,
+  expected = 0,
+): Promise<CaughtMail[]> {
+  return needMail(ctx).atLeast(to, expected, fromThisSp(ctx, subject), expected > 0 ? 5000 : 0);
 }
