@@ -133,7 +133,7 @@ export interface Step {
   /** Switches the signed-in account to another workspace through the SP's switcher page. */
   switchWorkspace?: string;
   /** Moves or freezes the SP's clock through its admin API. */
-  clock?: { advance?: string; freezeAt?: string };
+  clock?: { advance?: string; back?: string; freezeAt?: string };
   /** Arms a catalogue mutation (mock-idp/src/attacks/) for the next response, then signs `user` in afresh. */
   attack?: { mutation: string; user: string; flow?: 'sp-initiated' | 'idp-initiated'; path?: string };
   /** Triggers an action of the IdP's SCIM provisioning engine; its traffic becomes the step's evidence.scim. */

@@ -58,7 +58,12 @@ export async function openMail(ctx: RunContext, step: NonNullable<Step['openMail
   }
 }
 
-/** Counts the mail this run's SP sent to an address. */
-export function countMail(ctx: RunContext, to: string, subject?: string): CaughtMail[] {
-  return needMail(ctx).to(to, fromThisSp(ctx, subject));
+/** The mail this run's SP sent to an address, waiting briefly for `expected` messages when fewer have arrived. */
+export function countMail(
+  ctx: RunContext,
+  to: string,
+  subject?: string,
+  expected = 0,
+): Promise<CaughtMail[]> {
+  return needMail(ctx).atLeast(to, expected, fromThisSp(ctx, subject), expected > 0 ? 5000 : 0);
 }

@@ -247,6 +247,7 @@ export function createIdpApp(state: IdpState): express.Express {
       logoutUrl: `${state.baseUrl()}/${tenant.name}/logout`,
       sloUrl: tenant.sloUrl,
       certificatePem: tenant.certificatePem,
+      warnings: tenant.warnings,
     });
   });
   app.get('/api/admin/tenants/:tenant', (req, res) => {

@@ -2,6 +2,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { parseIdpMetadata } from '../../metadata.js';
 import { SYSTEM_ROLES } from '../../roles.js';
+import { CertificateUnreadable, readCertificates } from '../../saml/certificates.js';
 import { SamlRejected } from '../../saml/errors.js';
 import { hashPassword } from '../../passwords.js';
 import { ASSET_KINDS, createAsset, listAssets, type AssetKind } from '../../store/assets.js';
@@ -343,11 +344,17 @@ export function adminRoutes(ctx: SpContext): Router {
         entityId: b.entityId,
         ssoUrl: b.ssoUrl,
         sloUrl: typeof b.sloUrl === 'string' ? b.sloUrl : null,
-        certificates: certificates.map((c) =>
-          c.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, ''),
-        ),
+        certificates,
       };
     }
+    let read: ReturnType<typeof readCertificates>;
+    try {
+      read = readCertificates(idp.certificates, ctx.clock.now());
+    } catch (e) {
+      if (e instanceof CertificateUnreadable) throw new AdminError(400, 'ERR_BAD_CERTIFICATE', e.message);
+      throw e;
+    }
+    idp.certificates = read.bodies;
     const jitEnvironments =
       b.jitEnvironments === undefined || b.jitEnvironments === null
         ? null
@@ -399,10 +406,19 @@ export function adminRoutes(ctx: SpContext): Router {
       'admin',
       'saml.configured',
       idp.entityId,
-      { jit: settings.jit, groupSync: settings.groupSync, enforceSamlFor: settings.enforceSamlFor },
+      {
+        jit: settings.jit,
+        groupSync: settings.groupSync,
+        enforceSamlFor: settings.enforceSamlFor,
+        warnings: read.warnings.map((w) => w.code),
+      },
       now,
     );
-    res.json({ ...settings, sp: { entityId: spEntityId(ctx, ws.slug), acsUrl: acsUrl(ctx, ws.slug) } });
+    res.json({
+      ...settings,
+      sp: { entityId: spEntityId(ctx, ws.slug), acsUrl: acsUrl(ctx, ws.slug) },
+      warnings: read.warnings,
+    });
   });
 
   r.get('/api/admin/workspaces/:ws/roles', (req, res) => {

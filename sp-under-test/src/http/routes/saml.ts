@@ -12,6 +12,7 @@ import { acsUrl, spEntityId, type SpContext } from '../context.js';
 import { esc, page } from '../html.js';
 import { replaceBrowserSession, setVerificationCookie } from '../session.js';
 import { startVerification } from '../../verification.js';
+import { inviteMember } from '../../invitations.js';
 
 function serviceProvider(ctx: SpContext, slug: string) {
   return new saml2.ServiceProvider({
@@ -113,6 +114,25 @@ export function samlRoutes(ctx: SpContext): Router {
         now,
       );
       const relayState = safeRelayState(ws.slug, req.body?.RelayState);
+      if (result.kind === 'invitation-pending') {
+        const { member } = result;
+        // An expired invitation is replaced, so following the newest mail still works.
+        if (result.invitationExpired) {
+          inviteMember(
+            {
+              db: ctx.db,
+              mailer: ctx.mailer,
+              baseUrl: ctx.baseUrl(),
+              lifetimeMs: ctx.config.invitationLifetimeMs,
+            },
+            ws,
+            member,
+            false,
+            now,
+          );
+        }
+        throw new LoginRefused('ERR_INVITATION_PENDING', member.email);
+      }
       if (result.kind === 'verify-email') {
         const started = await startVerification(
           {

@@ -2,6 +2,7 @@ import { createHash, createPublicKey, verify as rsaVerify } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import saml2 from 'saml2-js';
 import { SignedXml } from 'xml-crypto';
+import { certificatePem } from '../../saml/certificates.js';
 import { SamlRejected } from '../../saml/errors.js';
 import { NS, childElements, parseUntrusted } from '../../saml/xml.js';
 import { audit } from '../../store/audit.js';
@@ -27,11 +28,6 @@ const SIG_HASH: Record<string, string> = {
   'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512': 'sha512',
 };
 
-const pem = (cert: string) =>
-  cert.includes('BEGIN CERTIFICATE')
-    ? cert
-    : `-----BEGIN CERTIFICATE-----\n${cert.replace(/\s+/g, '').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
-
 function rawParam(rawQuery: string, name: string): string | undefined {
   for (const part of rawQuery.split('&')) if (part.startsWith(name + '=')) return part.slice(name.length + 1);
   return undefined;
@@ -46,7 +42,9 @@ function redirectSignatureValid(rawQuery: string, certificates: readonly string[
   const relay = rawParam(rawQuery, 'RelayState');
   const signed = `${name}=${rawParam(rawQuery, name) ?? ''}${relay !== undefined ? `&RelayState=${relay}` : ''}&SigAlg=${sigAlg}`;
   const signature = Buffer.from(decodeURIComponent(sig), 'base64');
-  return certificates.some((c) => rsaVerify(hash, Buffer.from(signed), createPublicKey(pem(c)), signature));
+  return certificates.some((c) =>
+    rsaVerify(hash, Buffer.from(signed), createPublicKey(certificatePem(c)), signature),
+  );
 }
 
 function postSignatureValid(xml: string, certificates: readonly string[]): boolean {
@@ -55,7 +53,7 @@ function postSignatureValid(xml: string, certificates: readonly string[]): boole
   const id = root.getAttribute('ID');
   if (sigs.length !== 1 || !id) return false;
   return certificates.some((c) => {
-    const sx = new SignedXml({ publicCert: pem(c) });
+    const sx = new SignedXml({ publicCert: certificatePem(c) });
     try {
       sx.loadSignature(sigs[0] as unknown as Node);
       const refs = sx.getReferences();
