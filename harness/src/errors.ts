@@ -19,6 +19,11 @@ export const HARNESS_ERROR_CODES = {
   ERR_DRIVER_CLOSED: 'a step used the browser after its run had ended (it was abandoned at a timeout)',
   ERR_IDP: 'the mock IdP refused a request from the harness',
   ERR_REPORTER: 'a reporter failed, so its output is missing or incomplete (the other reporters finished)',
+  ERR_CAPTURE_FORMAT: 'the capture is not a SAML-tracer export, a HAR file or a SAML message',
+  ERR_CAPTURE_MALFORMED: 'a SAML message in the capture is truncated or not well-formed XML',
+  ERR_CAPTURE_NO_LOGIN: 'the capture holds no SAML login response',
+  ERR_IDP_METADATA: 'the IdP metadata given to import cannot be read',
+  ERR_VENDOR_UNKNOWN: 'the response does not look like any vendor profile',
   ERR_INTERNAL: 'the harness itself failed',
 } as const;
 

@@ -1,7 +1,7 @@
 import { SignedXml } from 'xml-crypto';
 import { certificatePem } from './certificates.js';
 import { SamlRejected } from './errors.js';
-import { NS, childElements, descendants, parseUntrusted } from './xml.js';
+import { NS, asDom, childElements, descendants, parseUntrusted } from './xml.js';
 
 export interface VerifiedAssertion {
   /** The exact bytes covered by a valid signature (the Assertion, or the whole Response). */
@@ -46,7 +46,7 @@ export function verifyAssertion(
     for (const cert of certificates) {
       const sx = new SignedXml({ publicCert: certificatePem(cert) });
       try {
-        sx.loadSignature(sigNode as unknown as Node);
+        sx.loadSignature(asDom<Node>(sigNode));
         if (!sx.checkSignature(xml)) continue;
       } catch (e) {
         lastProblem = (e as Error).message;

@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import saml2 from 'saml2-js';
 import { LoginRefused, signInWithSaml } from '../../jit.js';
-import { ACS_CHECKS } from '../../saml/checks/index.js';
+import { runAcsChecks } from '../../saml/checks/index.js';
 import type { AcsContext } from '../../saml/checks/context.js';
 import { SamlRejected } from '../../saml/errors.js';
 import { audit } from '../../store/audit.js';
@@ -105,12 +105,12 @@ export function samlRoutes(ctx: SpContext): Router {
       body: (req.body ?? {}) as Record<string, unknown>,
     };
     try {
-      for (const [, check] of ACS_CHECKS) await check(acs);
+      const login = await runAcsChecks(acs);
       const result = signInWithSaml(
         ctx.db,
         ws,
         settings,
-        { nameId: acs.nameId!, nameIdFormat: acs.nameIdFormat, attributes: acs.saml2User?.attributes ?? {} },
+        { nameId: login.nameId, nameIdFormat: login.nameIdFormat, attributes: login.attributes },
         now,
       );
       const relayState = safeRelayState(ws.slug, req.body?.RelayState);
@@ -161,7 +161,7 @@ export function samlRoutes(ctx: SpContext): Router {
         ctx.db,
         result.member.userId,
         ws.id,
-        acs.saml2User?.session_index ?? null,
+        login.sessionIndex ?? null,
         now,
         ctx.config.sessionLifetimeMs,
         'saml',

@@ -1,4 +1,4 @@
-import type { AcsCheck, AcsContext } from './context.js';
+import { need, type AcsCheck, type AcsContext, type VerifiedLogin } from './context.js';
 import { audience } from './audience.js';
 import { conditionsTime } from './conditions-time.js';
 import { decodeMessage } from './decode-message.js';
@@ -14,12 +14,14 @@ import { singleAssertion } from './single-assertion.js';
 import { statusSuccess } from './status-success.js';
 import { subjectConfirmation } from './subject-confirmation.js';
 import { textValues } from './text-values.js';
+import { verifiedLogin } from './verified-login.js';
 import { verifySignature } from './verify-signature.js';
 
 /**
  * The ACS pipeline, in the order it runs. Each step is one protocol rule; the first that
  * fails rejects the response with a typed SamlRejected error, before any account or
- * session is touched. The replay step comes last because it is the only one that writes.
+ * session is touched. The replay step is the only one that writes; after it, the last step
+ * reads the sign-in from the verified bytes.
  */
 export const ACS_CHECKS: readonly [string, AcsCheck][] = [
   ['decode-message', decodeMessage],
@@ -38,8 +40,11 @@ export const ACS_CHECKS: readonly [string, AcsCheck][] = [
   ['in-response-to', inResponseTo],
   ['name-id', nameId],
   ['replay', replay],
+  ['verified-login', verifiedLogin],
 ];
 
-export async function runAcsChecks(ctx: AcsContext): Promise<void> {
+/** Runs every step in order; the result is the only thing the ACS route reads of the Response. */
+export async function runAcsChecks(ctx: AcsContext): Promise<VerifiedLogin> {
   for (const [, check] of ACS_CHECKS) await check(ctx);
+  return need(ctx.login, 'login');
 }
