@@ -54,7 +54,6 @@ const SELECT = `SELECT s.member_id, s.workspace_id, s.scim_id, s.user_name, s.ex
 
 export const etagOf = (version: number) => `W/"${version}"`;
 
-
 export class UserStore {
   private readonly q;
 
