@@ -114,6 +114,11 @@ export class MockIdp {
     if (r.status === 404 && /mutation/i.test(r.body?.error?.message ?? '')) {
       throw new HarnessError('ERR_SCENARIO_REFERENCE', `the attack catalogue has no ${mutation}`);
     }
+    if (r.status === 409) {
+      throw new MutationPrecondition(
+        `${mutation} cannot be armed: ${r.body?.error?.message ?? 'precondition'}`,
+      );
+    }
     if (r.status >= 400)
       throw new HarnessError('ERR_IDP', `PUT ${url} answered ${r.status}: ${JSON.stringify(r.body)}`);
   }
@@ -154,3 +159,8 @@ export class MockIdp {
 }
 
 export const readText = (p: string) => readFileSync(p, 'utf8');
+
+/** The tenant lacks what a mutation needs (an SP certificate to encrypt for, an earlier response …). */
+export class MutationPrecondition extends Error {
+  override readonly name = 'MutationPrecondition';
+}

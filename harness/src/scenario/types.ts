@@ -40,8 +40,8 @@ export interface Expectations {
   /** Mail the SP sent to an address (read from the harness's SMTP catcher). */
   mails?: { to: string; count?: number; subject?: string };
   noMember?: string;
-  /** The SP refused the last attack step: no member, session or role change; a refusal page. */
-  refused?: { errorCode?: string };
+  /** The SP refused the last attack step: no member, session or role change; a refusal page; within a time, if given. */
+  refused?: { errorCode?: string; within?: string };
   members?: { count?: number };
   sessions?: { count?: number; for?: string };
   audit?: { action: string; source?: string; subject?: string };
