@@ -255,6 +255,7 @@ describe('import: from a capture to a tenant setup and back', function () {
     it('verifies the captured signatures with the metadata certificate, from a file or a URL', async () => {
       writeFileSync(join(dir, 'md.xml'), metadataXml(cert('okta')));
       const fromFile = await run('okta-login.har', { metadata: join(dir, 'md.xml') });
+      expect(fromFile.metadataNotes).to.deep.equal([]);
       expect(fromFile.signatures.map((s) => [s.on, s.verifies, s.with])).to.deep.equal([
         ['Response', true, 'the metadata certificate'],
         ['Assertion', true, 'the metadata certificate'],
@@ -276,6 +277,23 @@ describe('import: from a capture to a tenant setup and back', function () {
       const r = await run('okta-login.har', { metadata: join(dir, 'md-other.xml') });
       expect(r.signatures.map((s) => s.verifies)).to.deep.equal([false, false]);
       expect(r.signatures[0]!.with).to.include('its KeyInfo carries another key');
+    });
+
+    it("notes metadata of another entity, or without the response's NameID format", async () => {
+      const other = metadataXml(cert('okta'))
+        .replace(
+          'entityID="http://www.okta.com/exk9zq8yw7xv6ut5s4r3"',
+          'entityID="http://www.okta.com/exkOTHER"',
+        )
+        .replace('nameid-format:emailAddress', 'nameid-format:unspecified');
+      writeFileSync(join(dir, 'md-another.xml'), other);
+      const r = await run('okta-login.har', { metadata: join(dir, 'md-another.xml') });
+      expect(r.metadataNotes).to.have.length(2);
+      expect(r.metadataNotes[0]).to.match(
+        /entityID http:\/\/www\.okta\.com\/exkOTHER is not the response's Issuer/,
+      );
+      expect(r.metadataNotes[1]).to.match(/NameID format .*emailAddress is not among/);
+      expect(r.signatures.every((s) => s.verifies)).to.equal(true);
     });
 
     it('gives ERR_IDP_METADATA for metadata that is missing, cut short or not an IdP', async () => {

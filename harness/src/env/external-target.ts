@@ -128,9 +128,7 @@ export function readSpMetadata(xml: string): { entityId: string; acsUrl: string 
   const doc = new DOMParser().parseFromString(xml, 'text/xml');
   const md = 'urn:oasis:names:tc:SAML:2.0:metadata';
   const ed = doc.getElementsByTagNameNS(md, 'EntityDescriptor')[0];
-  const acs = Array.from(
-    doc.getElementsByTagNameNS(md, 'AssertionConsumerService') as unknown as ArrayLike<Element>,
-  );
+  const acs = Array.from(doc.getElementsByTagNameNS(md, 'AssertionConsumerService'));
   const post =
     acs.find((a) => a.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST') ?? acs[0];
   const entityId = ed?.getAttribute('entityID');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSetupFile, startIdp, type RunningIdp, type TenantSetup } from '../../../mock-idp/src/index.js';
 import { HarnessError } from '../errors.js';
+import { httpExchange } from '../http-exchange.js';
 import { FIXTURES_DIR, PROJECT_ROOT } from '../paths.js';
 import type { IdpId, ScenarioUser } from '../scenario/types.js';
 import { expectOk, requestJson } from './clients.js';
@@ -128,9 +129,9 @@ export class MockIdp {
   }
 
   async removeTenant(tenant: string): Promise<void> {
-    await fetch(`${this.idp.url}/api/admin/tenants/${tenant}`, {
+    await httpExchange(`${this.idp.url}/api/admin/tenants/${tenant}`, {
       method: 'DELETE',
-      headers: { authorization: `Bearer ${this.idp.adminToken}` },
+      token: this.idp.adminToken,
     }).catch(() => undefined);
   }
 

@@ -59,7 +59,9 @@ export function printImport(
   if (!r.signatures.length) lines.push('signatures: none (the capture is unsigned)');
   if (r.metadata)
     lines.push(
-      `metadata: ${r.metadata.entityId}, ${r.metadata.signingCertificates.length} signing certificate(s)`,
+      `metadata: ${r.metadata.entityId}, ${r.metadata.signingCertificates.length} signing certificate(s), ` +
+        `NameID formats ${r.metadata.nameIdFormats.map((f) => f.split(':').pop()).join(', ') || 'none'}, ` +
+        `${r.metadata.singleLogout ? 'a' : 'no'} SingleLogoutService`,
     );
   for (const n of r.metadataNotes) lines.push(`  note: ${n}`);
   for (const t of r.timing) lines.push(`timing: ${t}`);

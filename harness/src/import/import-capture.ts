@@ -110,6 +110,11 @@ export async function importCapture(o: ImportOptions): Promise<ImportResult> {
     metadataNotes.push(
       `the metadata's entityID ${metadata.entityId} is not the response's Issuer ${raw.issuer}`,
     );
+  const format = raw.assertion?.nameId?.format;
+  if (metadata && format && metadata.nameIdFormats.length && !metadata.nameIdFormats.includes(format))
+    metadataNotes.push(
+      `the response's NameID format ${format} is not among the metadata's NameIDFormat elements`,
+    );
   const signatures = verifySignatures(raw.signatures, metadata?.signingCertificates ?? []);
 
   const minter = await Minter.start();
