@@ -92,7 +92,7 @@ export const CATALOGUE: readonly CatalogueGroup[] = [
   { group: 'SCIM protocol', prefix: 'scim.rfc.', cases: [] },
   {
     group: 'Seed rules (beyond design §2)',
-    cases: ['scim.invitation-expires', 'scim.invitation-existing-account'],
+    cases: ['scim.invitation-expires', 'scim.invitation-existing-account', 'jit.no-access-role'],
   },
   {
     group: 'Single Logout and signed requests (beyond design §2)',
