@@ -4,7 +4,8 @@
  */
 export const HARNESS_ERROR_CODES = {
   ERR_SCENARIO_YAML: 'a scenario file is not valid YAML',
-  ERR_SCENARIO_INVALID: 'a scenario file does not match scenarios/scenario.schema.json',
+  ERR_SCENARIO_INVALID:
+    'a scenario file does not match scenarios/scenario.schema.json, or the case catalogue scenarios/catalogue.schema.json',
   ERR_SCENARIO_REFERENCE: 'a scenario refers to something that does not exist',
   ERR_NO_SCENARIOS: 'no scenario files were found',
   ERR_BAD_OPTION: 'a command-line option is invalid',
@@ -77,6 +78,8 @@ export const CHECK_FAILURE_CODES = {
   ERR_CHECK_ATTACK_ACCEPTED: 'the SP signed someone in from a hostile SAML response',
   ERR_CHECK_ATTACK_STATE_CHANGED: 'a hostile SAML response created a member, changed one or opened a session',
   ERR_CHECK_ATTACK_REFUSAL: 'the SP refused a hostile SAML response without the expected refusal',
+  ERR_CHECK_ATTACK_UNANSWERED:
+    'the SP did not answer a hostile SAML response in time, or dropped the connection',
   ERR_CHECK_IDP_REFUSED: 'the IdP refused a sign-in that should have gone through',
   ERR_CHECK_IDP_NOT_REFUSED: 'the IdP let through a sign-in it should have refused',
   ERR_CHECK_LOGOUT_REFUSED: 'the IdP or the SP refused a logout',

@@ -39,6 +39,11 @@ export const SP_DEFAULTS = {
   verificationMaxAttempts: 5,
   /** Who must sign in with SAML SSO when a workspace does not say: members marked SSO-required (JIT users are). */
   enforceSamlFor: 'selected' as 'all' | 'all-except-admins' | 'selected',
+  /**
+   * ACS checks (names in src/saml/checks/index.ts) switched off, to show what each one stops:
+   * an SP run this way is deliberately vulnerable. None by default.
+   */
+  disabledAcsChecks: [] as string[],
   /** PEM key pair for signing AuthnRequests and decrypting assertions; generated into dataDir when undefined. */
   keyPair: undefined as { privateKeyPem: string; certificatePem: string } | undefined,
 };

@@ -13,6 +13,10 @@ export interface AttackBaseline {
   members: ObservedMember[] | null;
   /** Live sessions per email. */
   sessions: Record<string, number> | null;
+  /** How long the hostile sign-in took, from its first request to the page it ended on. */
+  answeredInMs?: number;
+  /** Why the SP never answered (timeout, connection reset), when a time-bound refusal is expected. */
+  unanswered?: string;
 }
 
 /** Everything a step can use while one case runs against one IdP. */

@@ -6,14 +6,18 @@ import { decryptAssertion } from './decrypt-assertion.js';
 import { destination } from './destination.js';
 import { inResponseTo } from './in-response-to.js';
 import { issuer } from './issuer.js';
+import { namespaceLookalikes } from './namespace-lookalikes.js';
+import { nestingDepth } from './nesting-depth.js';
 import { nameId } from './name-id.js';
 import { parseDocument } from './parse-document.js';
 import { replay } from './replay.js';
 import { saml2jsAssert } from './saml2js-assert.js';
 import { singleAssertion } from './single-assertion.js';
 import { statusSuccess } from './status-success.js';
+import { strayAssertionContent } from './stray-assertion-content.js';
 import { subjectConfirmation } from './subject-confirmation.js';
 import { textValues } from './text-values.js';
+import { uniqueAttributes } from './unique-attributes.js';
 import { verifiedLogin } from './verified-login.js';
 import { verifySignature } from './verify-signature.js';
 
@@ -25,13 +29,17 @@ import { verifySignature } from './verify-signature.js';
  */
 export const ACS_CHECKS: readonly [string, AcsCheck][] = [
   ['decode-message', decodeMessage],
+  ['nesting-depth', nestingDepth],
   ['parse-document', parseDocument],
+  ['namespace-lookalikes', namespaceLookalikes],
   ['text-values', textValues],
   ['status-success', statusSuccess],
   ['single-assertion', singleAssertion],
+  ['stray-assertion-content', strayAssertionContent],
   ['saml2js-assert', saml2jsAssert],
   ['decrypt-assertion', decryptAssertion],
   ['verify-signature', verifySignature],
+  ['unique-attributes', uniqueAttributes],
   ['issuer', issuer],
   ['conditions-time', conditionsTime],
   ['audience', audience],
@@ -43,8 +51,14 @@ export const ACS_CHECKS: readonly [string, AcsCheck][] = [
   ['verified-login', verifiedLogin],
 ];
 
-/** Runs every step in order; the result is the only thing the ACS route reads of the Response. */
-export async function runAcsChecks(ctx: AcsContext): Promise<VerifiedLogin> {
-  for (const [, check] of ACS_CHECKS) await check(ctx);
+/**
+ * Runs every step in order, except those named in `disabled` (a deliberately vulnerable SP);
+ * the result is the only thing the ACS route reads of the Response.
+ */
+export async function runAcsChecks(
+  ctx: AcsContext,
+  disabled: readonly string[] = [],
+): Promise<VerifiedLogin> {
+  for (const [name, check] of ACS_CHECKS) if (!disabled.includes(name)) await check(ctx);
   return need(ctx.login, 'login');
 }
