@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DURATION_EXAMPLES, parseDuration } from './duration.js';
 import { HarnessError, InputError } from './errors.js';
+import { registerImport } from './import/command.js';
 import { exitCodeFor } from './model.js';
 import { SCENARIOS_DIR, displayPath } from './paths.js';
 import { createReporters } from './reporters/index.js';
@@ -343,6 +344,8 @@ export function buildProgram(
       await untilSignal();
       await idp.close();
     });
+
+  registerImport(program, io, setExit);
 
   return program;
 }

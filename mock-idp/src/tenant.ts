@@ -1,3 +1,4 @@
+import { readCertificate, readSigningKey } from './certificates.js';
 import { IdpError } from './errors.js';
 import { signingKeyFromPem, pemToBase64 } from './keys.js';
 import { profileFor } from './profiles/index.js';
@@ -21,9 +22,12 @@ export class Tenant {
   readonly profile: Profile;
   readonly key: SigningKey;
   readonly certificatePem: string;
+  readonly setup: TenantSetup;
+  /** What is configured but questionable, such as an expired certificate; the tenant still works. */
+  readonly warnings: string[] = [];
 
   constructor(
-    readonly setup: TenantSetup,
+    setup: TenantSetup,
     private readonly baseUrl: () => string,
   ) {
     const profile = profileFor(setup.vendor);
@@ -36,8 +40,25 @@ export class Tenant {
       );
     }
     this.profile = profile;
-    this.certificatePem = pem.certificatePem;
-    this.key = signingKeyFromPem({ privateKeyPem: pem.privateKeyPem, certificatePem: pem.certificatePem });
+    const now = new Date();
+    const read = (text: string, what: string): string => {
+      const c = readCertificate(text, what, now);
+      if (c.warning) this.warnings.push(c.warning);
+      return c.pem;
+    };
+    const own = readCertificate(pem.certificatePem, 'signingKey.certificatePem', now);
+    if (own.warning) this.warnings.push(own.warning);
+    readSigningKey(pem.privateKeyPem, own.x509);
+    this.certificatePem = own.pem;
+    this.key = signingKeyFromPem({ privateKeyPem: pem.privateKeyPem, certificatePem: own.pem });
+    const app = { ...setup.app };
+    if (app.spCertificatePem) app.spCertificatePem = read(app.spCertificatePem, 'app.spCertificatePem');
+    if (app.encryption?.certificatePem)
+      app.encryption = {
+        ...app.encryption,
+        certificatePem: read(app.encryption.certificatePem, 'app.encryption.certificatePem'),
+      };
+    this.setup = { ...setup, signingKey: { ...pem, certificatePem: own.pem }, app };
     this.checkExpressions();
   }
 

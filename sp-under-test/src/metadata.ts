@@ -1,3 +1,4 @@
+import { certificateBody } from './saml/certificates.js';
 import { SamlRejected } from './saml/errors.js';
 import { NS, descendants, parseUntrusted, pureText } from './saml/xml.js';
 
@@ -24,7 +25,7 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   const certificates = descendants(idp, NS.MD, 'KeyDescriptor')
     .filter((k) => (k.getAttribute('use') ?? 'signing') === 'signing')
     .flatMap((k) => descendants(k, NS.DS, 'X509Certificate'))
-    .map((c) => (pureText(c) ?? '').replace(/\s+/g, ''))
+    .map((c) => certificateBody(pureText(c) ?? ''))
     .filter(Boolean);
   const ssoUrl = endpoint('SingleSignOnService');
   const entityId = entity.getAttribute('entityID');

@@ -37,9 +37,21 @@ export interface World {
 }
 
 export async function startWorld(
-  opts: { dataDir?: string; vendor?: string; environments?: string[] } = {},
+  opts: {
+    dataDir?: string;
+    vendor?: string;
+    environments?: string[];
+    /** Give the IdP app the SP's certificate, so the tenant can encrypt for the SP. */
+    spCertificate?: boolean;
+    /** ACS checks the reference SP runs without (a deliberately vulnerable SP). */
+    disabledAcsChecks?: string[];
+  } = {},
 ): Promise<World> {
-  const sp = await startSp({ keyPair: spKeys(), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  const sp = await startSp({
+    keyPair: spKeys(),
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.disabledAcsChecks ? { disabledAcsChecks: opts.disabledAcsChecks } : {}),
+  });
   const idp = await startIdp();
   const created = await admin<{ saml: { entityId: string; acsUrl: string } }>(sp, 'POST', '/workspaces', {
     slug: 'acme',
@@ -49,7 +61,12 @@ export async function startWorld(
   const base = loadSetupFile(join(ROOT, `fixtures/setups/${opts.vendor ?? 'okta'}.yaml`));
   const setup: TenantSetup = {
     ...base,
-    app: { ...base.app, ssoUrl: created.body.saml.acsUrl, audience: created.body.saml.entityId },
+    app: {
+      ...base.app,
+      ssoUrl: created.body.saml.acsUrl,
+      audience: created.body.saml.entityId,
+      ...(opts.spCertificate ? { spCertificatePem: spKeys().certificatePem } : {}),
+    },
   };
   const tenant = new Tenant(setup, () => idp.url);
   idp.tenants.set(setup.tenant, tenant);

@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { HarnessError } from '../errors.js';
 import { PROJECT_ROOT, displayPath } from '../paths.js';
 import { ObserverClient, expectOk } from './clients.js';
-import type { RunSpec, RunTarget, Target } from './target.js';
+import { customRoleBody, type RunSpec, type RunTarget, type Target } from './target.js';
 
 export const TARGET_SCHEMA = join(PROJECT_ROOT, 'harness', 'target.schema.json');
 
@@ -128,9 +128,7 @@ export function readSpMetadata(xml: string): { entityId: string; acsUrl: string 
   const doc = new DOMParser().parseFromString(xml, 'text/xml');
   const md = 'urn:oasis:names:tc:SAML:2.0:metadata';
   const ed = doc.getElementsByTagNameNS(md, 'EntityDescriptor')[0];
-  const acs = Array.from(
-    doc.getElementsByTagNameNS(md, 'AssertionConsumerService') as unknown as ArrayLike<Element>,
-  );
+  const acs = Array.from(doc.getElementsByTagNameNS(md, 'AssertionConsumerService'));
   const post =
     acs.find((a) => a.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST') ?? acs[0];
   const entityId = ed?.getAttribute('entityID');
@@ -204,7 +202,7 @@ export class ExternalTarget implements Target {
         ...(spec.environments ? { environments: spec.environments } : {}),
       })) as { saml?: { entityId?: string; acsUrl?: string } };
       for (const role of spec.customRoles ?? [])
-        await admin('POST', `/workspaces/${workspace}/roles`, { name: role });
+        await admin('POST', `/workspaces/${workspace}/roles`, customRoleBody(role));
       entityId = created.saml?.entityId ?? entityId;
       acsUrl = created.saml?.acsUrl ?? acsUrl;
       configureSaml = async (metadataXml, settings) => {

@@ -43,17 +43,32 @@ export interface RunTarget {
   dispose(): Promise<void>;
 }
 
+/**
+ * A custom role of the workspace: a name, or a name with what it may do (seed 000 "custom roles
+ * with specific access to folders, or permissions to edit connections and recipes").
+ */
+export type CustomRoleSpec =
+  | string
+  | {
+      name: string;
+      permissions?: { folders?: string[]; recipes?: AccessLevel; connections?: AccessLevel };
+    };
+export type AccessLevel = 'none' | 'view' | 'edit';
+
+/** The admin API body that creates the role. */
+export const customRoleBody = (r: CustomRoleSpec) => (typeof r === 'string' ? { name: r } : r);
+
 export interface WorkspaceSpec {
   slug: string;
   name?: string;
   environments?: string[];
-  customRoles?: string[];
+  customRoles?: CustomRoleSpec[];
 }
 
 export interface RunSpec {
   runId: string;
   environments?: string[];
-  customRoles?: string[];
+  customRoles?: CustomRoleSpec[];
 }
 
 /** Something that can give each run an isolated SP to test: the embedded reference SP or an external one. */

@@ -91,6 +91,10 @@ export const CATALOGUE: readonly CatalogueGroup[] = [
   },
   { group: 'SCIM protocol', prefix: 'scim.rfc.', cases: [] },
   {
+    group: 'Seed rules (beyond design §2)',
+    cases: ['scim.invitation-expires', 'scim.invitation-existing-account', 'jit.no-access-role'],
+  },
+  {
     group: 'Single Logout and signed requests (beyond design §2)',
     cases: [
       'auth.slo-sp-initiated',

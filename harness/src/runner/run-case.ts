@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DriverFactory } from '../drivers/driver.js';
-import type { MockIdp } from '../env/idp.js';
+import { MutationPrecondition, type MockIdp } from '../env/idp.js';
 import type { RunTarget, Target } from '../env/target.js';
 import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import { emptyEvidence, type CaseResult, type Status, type StepResult } from '../model.js';
@@ -144,7 +144,11 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         observed: {},
         mockIdp: opts.idp,
         cleanups,
-        armMutation: (mutation) => opts.idp.armMutation(tenant.tenant, mutation),
+        armMutation: (mutation) =>
+          opts.idp.armMutation(tenant.tenant, mutation).catch((e: unknown) => {
+            // A tenant without what the mutation needs (no SP certificate to encrypt for) cannot run the case.
+            throw e instanceof MutationPrecondition ? new NotApplicable(e.message) : e;
+          }),
       };
       await applyGiven(ctx, given);
       if (scenarioUsesScim(s)) await setUpScim(ctx, given.scim?.options);
@@ -178,7 +182,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
             `step "${name}"`,
             (async () => {
               if (step.login) await login(inWorkspace(ctx, step.workspace), step.login);
-              if (step.attack) await attack(ctx, step.attack);
+              if (step.attack) await attack(ctx, step.attack, step.expect?.refused);
               if (step.asset) await createAsset(ctx, step.asset);
               if (step.scim) await scimStep(ctx, step.scim);
               if (step.scimRequest) await scimRequest(ctx, step.scimRequest);
