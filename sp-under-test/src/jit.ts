@@ -1,5 +1,5 @@
 import type { Db } from './db/open.js';
-import { DEFAULT_ROLE, SYSTEM_ROLES, roleAttributeFor } from './roles.js';
+import { DEFAULT_ROLE, SYSTEM_ROLES, roleAttributeFor, roleFromIdp } from './roles.js';
 import { audit } from './store/audit.js';
 import { addMember, createUser, findMemberByUserId, findUserByEmail, type Member } from './store/members.js';
 import { groupsOfMember, replaceMemberGroups } from './store/groups.js';
@@ -59,7 +59,8 @@ export function rolesFrom(
 ): Record<string, string> {
   const roles: Record<string, string> = {};
   for (const env of environments) {
-    const role = first(identity.attributes, roleAttributeFor(env, workspace.environments)) ?? DEFAULT_ROLE;
+    const sent = first(identity.attributes, roleAttributeFor(env, workspace.environments));
+    const role = sent === undefined ? DEFAULT_ROLE : roleFromIdp(sent);
     if (!knownRoles.has(role)) throw new LoginRefused('ERR_JIT_UNKNOWN_ROLE', `${role} for ${env}`);
     roles[env] = role;
   }

@@ -54,3 +54,72 @@ export const invitationLinkJoinsExistingAccount: Flaw = {
     if (inv) db.prepare('UPDATE invitations SET existing_account = 0 WHERE id = ?').run(inv.id);
   },
 };
+
+/**
+ * Seed 000: roles are rights. Pages give members with role `from` the rights of role `to`,
+ * while the SP still records and reports `from` (the role as a label only).
+ */
+export function pagesTreatRoleAs(from: string, to: string): Flaw {
+  let swapped: { member_id: number; environment: string }[] = [];
+  return {
+    breaks: `gives ${from} the rights of ${to} on its pages`,
+    before(ex, db) {
+      if (!ex.path.startsWith('/w/')) return;
+      swapped = db
+        .prepare('SELECT member_id, environment FROM member_roles WHERE role = ?')
+        .all(from) as typeof swapped;
+      db.prepare('UPDATE member_roles SET role = ? WHERE role = ?').run(to, from);
+    },
+    after(_ex, db) {
+      const put = db.prepare('UPDATE member_roles SET role = ? WHERE member_id = ? AND environment = ?');
+      for (const r of swapped) put.run(from, r.member_id, r.environment);
+      swapped = [];
+    },
+  };
+}
+
+/** Seed 002 "In contrast to SAML, role updates through SCIM occur immediately": here they wait for the next sign-in. */
+export function roleChangesWaitForSignIn(): Flaw {
+  const rolesOf = (db: Db) =>
+    new Map(
+      (
+        db.prepare('SELECT member_id, environment, role FROM member_roles').all() as {
+          member_id: number;
+          environment: string;
+          role: string;
+        }[]
+      ).map((r) => [`${r.member_id}|${r.environment}`, r.role]),
+    );
+  let before = new Map<string, string>();
+  const pending = new Map<string, string>();
+  const put = (db: Db, key: string, role: string) => {
+    const [member, environment] = key.split('|');
+    db.prepare('UPDATE member_roles SET role = ? WHERE member_id = ? AND environment = ?').run(
+      role,
+      Number(member),
+      environment,
+    );
+  };
+  const scimWrite = (ex: Exchange) =>
+    (ex.method === 'PUT' || ex.method === 'PATCH') && ex.path.startsWith('/scim/v2/Users/');
+  return {
+    breaks: 'applies SCIM role changes only at the next sign-in',
+    before(ex, db) {
+      if (scimWrite(ex)) before = rolesOf(db);
+      if (ex.method === 'POST' && /^\/saml\/[^/]+\/acs/.test(ex.path)) {
+        for (const [key, role] of pending) put(db, key, role);
+        pending.clear();
+      }
+    },
+    after(ex, db) {
+      if (!scimWrite(ex)) return;
+      for (const [key, role] of rolesOf(db)) {
+        const was = before.get(key);
+        if (was !== undefined && was !== role) {
+          pending.set(key, role);
+          put(db, key, was);
+        }
+      }
+    },
+  };
+}

@@ -4,7 +4,7 @@ import { startSp, type RunningSp } from '../../../sp-under-test/src/index.js';
 import { FIXTURES_DIR } from '../paths.js';
 import { ObserverClient, expectOk } from './clients.js';
 import { MailCatcher } from './mail-catcher.js';
-import type { RunSpec, RunTarget, Target, WorkspaceSpec } from './target.js';
+import { customRoleBody, type RunSpec, type RunTarget, type Target, type WorkspaceSpec } from './target.js';
 
 const spKeys = () => ({
   privateKeyPem: readFileSync(join(FIXTURES_DIR, 'keys', 'sp.key.pem'), 'utf8'),
@@ -76,7 +76,7 @@ export class EmbeddedTarget implements Target {
           ...(ws.environments ? { environments: ws.environments } : {}),
         })) as { saml: { entityId: string; acsUrl: string } };
         for (const role of ws.customRoles ?? [])
-          await admin('POST', `/workspaces/${ws.slug}/roles`, { name: role });
+          await admin('POST', `/workspaces/${ws.slug}/roles`, customRoleBody(role));
         return view(
           { url, adminToken: sp.adminToken, stop },
           this.keys.certificatePem,

@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { HarnessError } from '../errors.js';
 import { PROJECT_ROOT, displayPath } from '../paths.js';
 import { ObserverClient, expectOk } from './clients.js';
-import type { RunSpec, RunTarget, Target } from './target.js';
+import { customRoleBody, type RunSpec, type RunTarget, type Target } from './target.js';
 
 export const TARGET_SCHEMA = join(PROJECT_ROOT, 'harness', 'target.schema.json');
 
@@ -202,7 +202,7 @@ export class ExternalTarget implements Target {
         ...(spec.environments ? { environments: spec.environments } : {}),
       })) as { saml?: { entityId?: string; acsUrl?: string } };
       for (const role of spec.customRoles ?? [])
-        await admin('POST', `/workspaces/${workspace}/roles`, { name: role });
+        await admin('POST', `/workspaces/${workspace}/roles`, customRoleBody(role));
       entityId = created.saml?.entityId ?? entityId;
       acsUrl = created.saml?.acsUrl ?? acsUrl;
       configureSaml = async (metadataXml, settings) => {

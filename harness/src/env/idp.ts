@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSetupFile, startIdp, type RunningIdp, type TenantSetup } from '../../../mock-idp/src/index.js';
+import {
+  loadSetupFile,
+  setRoleAttributes,
+  startIdp,
+  type RunningIdp,
+  type TenantSetup,
+} from '../../../mock-idp/src/index.js';
 import { HarnessError } from '../errors.js';
 import { httpExchange } from '../http-exchange.js';
 import { FIXTURES_DIR, PROJECT_ROOT } from '../paths.js';
@@ -62,9 +68,10 @@ export class MockIdp {
       });
     }
     const users = [...setup.users];
-    for (const u of run.users ?? []) {
+    for (const { roles, ...u } of run.users ?? []) {
       const i = users.findIndex((x) => x.login.toLowerCase() === u.login.toLowerCase());
       const merged = { password: 'Harness-Test-1!', ...(i >= 0 ? users[i] : {}), ...u };
+      if (roles) setRoleAttributes(setup, merged, roles);
       if (i >= 0) users[i] = merged;
       else users.push(merged);
     }

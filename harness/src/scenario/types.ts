@@ -1,3 +1,5 @@
+import type { CustomRoleSpec } from '../env/target.js';
+
 /** A scenario file as the schema (scenarios/scenario.schema.json) describes it. */
 export type IdpId = 'okta' | 'onelogin' | 'entra' | 'google';
 export const ALL_IDPS: readonly IdpId[] = ['okta', 'onelogin', 'entra', 'google'];
@@ -10,6 +12,8 @@ export interface ScenarioUser {
   profile?: Record<string, unknown>;
   appUser?: Record<string, unknown>;
   groups?: string[];
+  /** Role attributes (workato_role, workato_role_test, workato_role_prod), set where the vendor keeps them. */
+  roles?: Record<string, string>;
 }
 
 export interface PageExpectation {
@@ -152,7 +156,7 @@ export interface Step {
     save?: Record<string, string>;
   };
   /** A member creates a recipe or connection in the workspace. */
-  asset?: { kind: 'recipe' | 'connection'; name: string; owner: string };
+  asset?: { kind: 'recipe' | 'connection'; name: string; owner: string; folder?: string };
   expect?: Expectations;
 }
 
@@ -182,7 +186,7 @@ export interface GivenWorkspace {
   slug: string;
   name?: string;
   environments?: string[];
-  customRoles?: string[];
+  customRoles?: CustomRoleSpec[];
   saml?: GivenSaml;
   authentication?: Record<string, ('saml' | 'password')[]>;
   members?: GivenMember[];
@@ -198,7 +202,7 @@ export interface Scenario {
   given?: {
     workspace?: {
       environments?: string[];
-      customRoles?: string[];
+      customRoles?: CustomRoleSpec[];
       saml?: GivenSaml;
       /** Sign-in methods each environment accepts, e.g. {DEV: [password], TEST: [saml]}. */
       authentication?: Record<string, ('saml' | 'password')[]>;

@@ -1,4 +1,4 @@
-import { DEFAULT_ROLE, SYSTEM_ROLES, roleAttributeFor } from '../roles.js';
+import { DEFAULT_ROLE, SYSTEM_ROLES, roleAttributeFor, roleFromIdp } from '../roles.js';
 import type { Db } from '../db/open.js';
 import { audit } from '../store/audit.js';
 import { INVITED, invitationPending } from '../store/invitations.js';
@@ -53,9 +53,6 @@ const SELECT = `SELECT s.member_id, s.workspace_id, s.scim_id, s.user_name, s.ex
   FROM scim_users s JOIN members m ON m.id = s.member_id JOIN users u ON u.id = m.user_id`;
 
 export const etagOf = (version: number) => `W/"${version}"`;
-
-/** Role names a SCIM client may send for "no access" in an environment. */
-const NO_ACCESS = new Set(['NoAccess', '<No access>', '<No access', 'No access']);
 
 export class UserStore {
   private readonly q;
@@ -388,7 +385,7 @@ export class UserStore {
       if (v === undefined || v === null || v === '') continue;
       if (typeof v !== 'string')
         throw new ScimError('ERR_SCIM_INVALID_VALUE', `${URN.workatoRole} roles are strings`);
-      const role = NO_ACCESS.has(v.trim()) ? 'NoAccess' : v;
+      const role = roleFromIdp(v);
       if (!known.has(role))
         throw new ScimError(
           'ERR_SCIM_INVALID_VALUE',
