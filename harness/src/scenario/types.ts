@@ -139,7 +139,14 @@ export interface Step {
   /** Moves or freezes the SP's clock through its admin API. */
   clock?: { advance?: string; back?: string; freezeAt?: string };
   /** Arms a catalogue mutation (mock-idp/src/attacks/) for the next response, then signs `user` in afresh. */
-  attack?: { mutation: string; user: string; flow?: 'sp-initiated' | 'idp-initiated'; path?: string };
+  attack?: {
+    mutation: string;
+    user: string;
+    flow?: 'sp-initiated' | 'idp-initiated';
+    path?: string;
+    /** A logout mutation: whose sessions the hostile LogoutRequest names; `user` is the attacker. */
+    victim?: string;
+  };
   /** Triggers an action of the IdP's SCIM provisioning engine; its traffic becomes the step's evidence.scim. */
   scim?: ScimStep;
   /** Sends one request to the SP's SCIM endpoint (the path after the base URL; {name} fills from saved values). */

@@ -37,6 +37,7 @@ export async function attack(
 ): Promise<void> {
   if (!ctx.armMutation)
     throw new HarnessError('ERR_INTERNAL', 'this run cannot arm mock IdP mutations (no IdP admin access)');
+  if (step.victim) return logoutAttack(ctx, step, step.victim);
   const before = await observeState(ctx);
   ctx.attack = { mutation: step.mutation, user: step.user, ...before };
   await ctx.armMutation(step.mutation);
@@ -58,6 +59,29 @@ export async function attack(
     ctx.attack.unanswered = e.message;
   }
   ctx.attack.answeredInMs = Math.round(performance.now() - started);
+}
+
+/**
+ * A hostile LogoutRequest naming `victim` (SAML Profiles 4.4): the attacker (`step.user`) signs in
+ * from a new browser as usual, then the IdP-initiated Single Logout from that browser is the one
+ * the IdP turns into the hostile message. The state before that logout is what expect.refused
+ * compares with, so ending the victim's sessions counts as a change.
+ */
+async function logoutAttack(
+  ctx: RunContext,
+  step: NonNullable<Step['attack']>,
+  victim: string,
+): Promise<void> {
+  await ctx.armMutation!(step.mutation, victim);
+  ctx.observed.mutation = step.mutation;
+  await login(ctx, { user: step.user, fresh: true });
+  ctx.attack = { mutation: step.mutation, user: step.user, ...(await observeState(ctx)) };
+  if (!ctx.tenant.logoutUrl)
+    throw new HarnessError('ERR_IDP', `the IdP tenant ${ctx.tenant.tenant} has no logout URL`);
+  const started = performance.now();
+  const page = await ctx.driver.goto(ctx.tenant.logoutUrl);
+  ctx.attack.answeredInMs = Math.round(performance.now() - started);
+  ctx.observed.logout = { flow: 'idp-initiated', victim, landedOn: { url: page.url, status: page.status } };
 }
 
 /** Whether `work` settles within `ms`; a late one is abandoned (its outcome ignored). */

@@ -43,7 +43,7 @@ export interface RunContext {
   /** Work to undo when the run ends (IdP tenants of further workspaces). */
   cleanups?: (() => Promise<void>)[];
   /** Arms a mutation of the mock IdP's attack catalogue for this case's tenant (steps/attack.ts). */
-  armMutation?: (mutation: string) => Promise<void>;
+  armMutation?: (mutation: string, victim?: string) => Promise<void>;
   /** The SP's state just before the last attack step, which expect.refused compares against. */
   attack?: AttackBaseline;
   /** Traffic of the current step that a check has already drained from the driver (see stepTraffic). */

@@ -18,7 +18,9 @@ function cannotLogOut(target: RunTarget, flow: 'sp-initiated' | 'idp-initiated')
  */
 export function checkLogoutApplies(target: RunTarget, steps: readonly Step[]): void {
   for (const step of steps) {
-    const why = step.logout && cannotLogOut(target, step.logout.flow ?? 'sp-initiated');
+    const why =
+      (step.logout && cannotLogOut(target, step.logout.flow ?? 'sp-initiated')) ||
+      (step.attack?.victim && cannotLogOut(target, 'idp-initiated'));
     if (why) throw new NotApplicable(why);
   }
 }
