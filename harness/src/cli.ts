@@ -378,7 +378,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof InputError) {
       io.err(
-        `idp-harness: ${e.code}: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in scenario files\n`,
+        `idp-harness: ${e.code}: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${e.code === 'ERR_TARGET_FILE' ? 'the target file' : 'scenario files'}\n`,
       );
       for (const p of e.problems) io.err(`  ${p.file}:${p.line}:${p.column}  ${p.path}: ${p.message}\n`);
       return 2;

@@ -9,7 +9,7 @@ import { takeStepTraffic, type RunContext } from '../steps/context.js';
 import { NotApplicable } from '../steps/expect.js';
 import { attack } from '../steps/attack.js';
 import { login } from '../steps/login.js';
-import { checkLogoutApplies } from '../steps/logout.js';
+import { checkLogoutApplies, sloForTenant } from '../steps/logout.js';
 import { applyGiven, inWorkspace } from '../steps/given.js';
 import { describeStep, runStep } from '../steps/run-step.js';
 import type { Step } from '../scenario/types.js';
@@ -96,6 +96,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
   let tenantName: string | undefined;
   let driver: Awaited<ReturnType<DriverFactory['create']>> | undefined;
   const cleanups: (() => Promise<void>)[] = [];
+  let workspaceTargets: Record<string, { target: RunTarget }> = {};
   let status: Status = 'passed';
   let message: string | undefined;
   try {
@@ -104,6 +105,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
     try {
       const preparing = opts.target.prepareRun({
         runId,
+        idp: run.idp,
         environments: given.workspace?.environments,
         customRoles: given.workspace?.customRoles,
       });
@@ -114,17 +116,16 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         preparing.then((late) => late.dispose()).catch(() => undefined);
         throw e;
       }
-      checkLogoutApplies(target, s.steps);
+      checkLogoutApplies(target, s.steps, given.idp?.sloBinding);
       const setup = opts.idp.setupFor(run.idp, given.idp?.setups?.[run.idp], {
         tenant: `${run.idp}-${runId}`,
         keepTenant: target.keepIdpTenant,
         acsUrl: target.acsUrl,
         audience: target.spEntityId,
         users: given.idp?.users,
-        sloUrl: target.sloUrl,
+        ...sloForTenant(target, given.idp?.sloBinding),
         spCertificatePem: target.signingCertificatePem,
         wantAuthnRequestsSigned: given.idp?.wantAuthnRequestsSigned,
-        sloBinding: given.idp?.sloBinding,
       });
       if (setup.app.wantAuthnRequestsSigned && !setup.app.spCertificatePem)
         throw new NotApplicable(
@@ -147,6 +148,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         cleanups,
         armMutation: (mutation) => opts.idp.armMutation(tenant.tenant, mutation),
       };
+      workspaceTargets = ctx.workspaces ??= {};
       await applyGiven(ctx, given);
       if (scenarioUsesScim(s)) await setUpScim(ctx, given.scim?.options);
       steps.push({
@@ -259,5 +261,15 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
     if (tenantName) await opts.idp.removeTenant(tenantName);
     await target?.dispose().catch(() => undefined);
   }
-  return { ...base, status, durationMs: Date.now() - started, steps, ...(message ? { message } : {}) };
+  const used = [target, ...Object.values(workspaceTargets).map((w) => w.target)].find(
+    (t) => t?.observer?.used,
+  )?.observer;
+  return {
+    ...base,
+    status,
+    durationMs: Date.now() - started,
+    observer: used?.kind ?? 'none',
+    steps,
+    ...(message ? { message } : {}),
+  };
 }

@@ -4,10 +4,35 @@ import type { Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
 import { NotApplicable } from './expect.js';
 
+type Binding = 'redirect' | 'post';
+
+/**
+ * The SLO URL and binding the IdP tenant sends logout messages with: the binding the case asks
+ * for, else one URL for both (the IdP's own choice of binding), else the SP's HTTP-Redirect
+ * endpoint, else its HTTP-POST one. Empty when the SP has no endpoint for it.
+ */
+export function sloForTenant(
+  target: RunTarget,
+  wanted: Binding | undefined,
+): { sloUrl?: string; sloBinding?: Binding } {
+  const urls = target.sloUrls ?? {};
+  if (wanted) return urls[wanted] ? { sloUrl: urls[wanted], sloBinding: wanted } : {};
+  if (urls.redirect && urls.redirect === urls.post) return { sloUrl: urls.redirect };
+  if (urls.redirect) return { sloUrl: urls.redirect, sloBinding: 'redirect' };
+  if (urls.post) return { sloUrl: urls.post, sloBinding: 'post' };
+  return {};
+}
+
 /** Why a logout step cannot run against the target; undefined when it can. */
-function cannotLogOut(target: RunTarget, flow: 'sp-initiated' | 'idp-initiated'): string | undefined {
-  if (!target.sloUrl)
-    return "Single Logout needs the SP's SLO URL, which the target does not declare (sp.sloUrl in a target file)";
+function cannotLogOut(
+  target: RunTarget,
+  flow: 'sp-initiated' | 'idp-initiated',
+  binding: Binding | undefined,
+): string | undefined {
+  if (!sloForTenant(target, binding).sloUrl)
+    return binding
+      ? `Single Logout over HTTP-${binding === 'post' ? 'POST' : 'Redirect'} needs the SP's SLO URL for that binding, which the target does not declare (sp.sloUrl.${binding} in a target file, or a SingleLogoutService with that binding in its metadata)`
+      : "Single Logout needs the SP's SLO URL, which the target does not declare (sp.sloUrl in a target file, or a SingleLogoutService in its metadata)";
   if (flow === 'sp-initiated' && !target.logoutUrl)
     return 'SP-initiated logout needs the URL that starts it, which the target does not declare (sp.logoutUrl in a target file)';
   return undefined;
@@ -17,9 +42,9 @@ function cannotLogOut(target: RunTarget, flow: 'sp-initiated' | 'idp-initiated')
  * Makes a case whose logout steps cannot run against the target not applicable before its first
  * step, since the steps after a logout depend on it.
  */
-export function checkLogoutApplies(target: RunTarget, steps: readonly Step[]): void {
+export function checkLogoutApplies(target: RunTarget, steps: readonly Step[], binding?: Binding): void {
   for (const step of steps) {
-    const why = step.logout && cannotLogOut(target, step.logout.flow ?? 'sp-initiated');
+    const why = step.logout && cannotLogOut(target, step.logout.flow ?? 'sp-initiated', binding);
     if (why) throw new NotApplicable(why);
   }
 }
@@ -34,7 +59,7 @@ export function checkLogoutApplies(target: RunTarget, steps: readonly Step[]): v
  */
 export async function logout(ctx: RunContext, step: NonNullable<Step['logout']>): Promise<void> {
   const flow = step.flow ?? 'sp-initiated';
-  const why = cannotLogOut(ctx.target, flow);
+  const why = cannotLogOut(ctx.target, flow, ctx.setup.app.sloBinding);
   if (why) throw new NotApplicable(why);
   let start: string;
   if (flow === 'sp-initiated') {
