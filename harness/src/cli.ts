@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DURATION_EXAMPLES, parseDuration } from './duration.js';
 import { HarnessError, InputError } from './errors.js';
 import { exitCodeFor } from './model.js';
 import { SCENARIOS_DIR, displayPath } from './paths.js';
@@ -38,11 +39,11 @@ function parseIdps(v: string): IdpId[] {
   return list as IdpId[];
 }
 
-function parseDuration(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
-  if (!m) throw new InvalidArgumentError('timeout takes a number with an optional unit: 500ms, 30s, 2m');
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+function duration(v: string): number {
+  const ms = parseDuration(v);
+  if (ms === null)
+    throw new InvalidArgumentError(`takes a number with a unit (ms, s, m, h, d): ${DURATION_EXAMPLES}`);
+  return ms;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -104,13 +105,8 @@ export function buildProgram(
     .option('--shard <i/n>', 'run only shard i of n (round-robin over the plan)')
     .option('--grep <regex>', 'only cases whose ID or title matches', regex)
     .option('--grep-invert <regex>', 'leave out cases whose ID or title matches', regex)
-    .option('--timeout <duration>', 'timeout of each step', parseDuration, SUITE_DEFAULTS.stepTimeoutMs)
-    .option(
-      '--run-timeout <duration>',
-      'timeout of a whole case run',
-      parseDuration,
-      SUITE_DEFAULTS.runTimeoutMs,
-    )
+    .option('--timeout <duration>', 'timeout of each step', duration, SUITE_DEFAULTS.stepTimeoutMs)
+    .option('--run-timeout <duration>', 'timeout of a whole case run', duration, SUITE_DEFAULTS.runTimeoutMs)
     .option('--seed <seed>', 'makes run IDs (tenant and screenshot names) repeatable; recorded in the report')
     .option('--no-progress', 'no progress display (a live line on a TTY, plain lines in CI)')
     .option('--reports-dir <dir>', 'where screenshots and default report files go', CLI_DEFAULTS.reportsDir)

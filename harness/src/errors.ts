@@ -50,14 +50,65 @@ export class InputError extends HarnessError {
   }
 }
 
+/**
+ * Ways a target can fail a check (result status `failed`): the target broke the rule, the
+ * harness and its input are fine. The code of a failed step in every report.
+ */
+export const CHECK_FAILURE_CODES = {
+  ERR_CHECK_PAGE_STATUS: 'the page answered with another HTTP status',
+  ERR_CHECK_NOT_SIGNED_IN: 'the page does not show the expected person signed in',
+  ERR_CHECK_PAGE_TEXT: 'the page lacks a text it should show, or shows one it should not',
+  ERR_CHECK_PAGE_ERROR_CODE: 'the page does not show the expected error code',
+  ERR_CHECK_PAGE_PATH: 'the browser ended on another path',
+  ERR_CHECK_MEMBER_MISSING: 'the SP has no such member',
+  ERR_CHECK_MEMBER_PRESENT: 'the SP has a member it should not have',
+  ERR_CHECK_MEMBER_STATE: "a member's name, status, roles, groups or sign-in method differ",
+  ERR_CHECK_MEMBER_COUNT: 'the workspace has another number of members',
+  ERR_CHECK_SESSION_COUNT: 'the SP holds another number of live sessions',
+  ERR_CHECK_AUDIT_EVENT: 'the SP recorded no such audit event',
+  ERR_CHECK_ASSETS: "the workspace's recipes and connections differ",
+  ERR_CHECK_MAIL: 'the SP sent no such mail, another number of mails, or a mail without its code',
+  ERR_CHECK_ATTACK_ACCEPTED: 'the SP signed someone in from a hostile SAML response',
+  ERR_CHECK_ATTACK_STATE_CHANGED: 'a hostile SAML response created a member, changed one or opened a session',
+  ERR_CHECK_ATTACK_REFUSAL: 'the SP refused a hostile SAML response without the expected refusal',
+  ERR_CHECK_IDP_REFUSED: 'the IdP refused a sign-in that should have gone through',
+  ERR_CHECK_IDP_NOT_REFUSED: 'the IdP let through a sign-in it should have refused',
+  ERR_CHECK_LOGOUT_REFUSED: 'the IdP or the SP refused a logout',
+  ERR_CHECK_SWITCHER: 'the workspace switcher offers no link to the workspace',
+  ERR_CHECK_SAML_MESSAGES: 'the SAML messages of a step are not the ones expected',
+  ERR_CHECK_SCIM_ACCEPTED: 'the SP accepted a SCIM push it should have refused',
+  ERR_CHECK_SCIM_REFUSED: 'the SP refused a SCIM push it should have accepted',
+  ERR_CHECK_SCIM_NOT_SENT: 'the IdP sent no such SCIM request',
+  ERR_CHECK_SCIM_SERVER_ERROR: "the SP's SCIM server answered with a 5xx",
+  ERR_CHECK_SCIM_STATUS: "the SP's SCIM server answered with another HTTP status",
+  ERR_CHECK_SCIM_ERROR_BODY:
+    'a SCIM error lacks the Error schema, its status string or the expected scimType (RFC 7644 §3.12)',
+  ERR_CHECK_SCIM_BODY: 'a SCIM answer lacks a value or holds another one',
+  ERR_CHECK_SCIM_HEADER: 'a SCIM answer lacks a header or holds another value',
+} as const;
+
+export type CheckFailureCode = keyof typeof CHECK_FAILURE_CODES;
+
 /** A check whose expectation the target did not meet. */
 export class CheckFailed extends Error {
   constructor(
+    readonly code: CheckFailureCode,
     message: string,
     readonly expected?: unknown,
     readonly actual?: unknown,
   ) {
     super(message);
     this.name = 'CheckFailed';
+  }
+}
+
+/**
+ * A check or step that cannot run against this target (it has no observer or admin API, no
+ * SCIM endpoint …): the case is `not-applicable` with this reason, and never passes.
+ */
+export class NotApplicable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotApplicable';
   }
 }

@@ -29,7 +29,7 @@ export interface StepResult {
   durationMs: number;
   evidence: Evidence;
   message?: string;
-  /** Stable error code when the status is `error`. */
+  /** Stable code: of the harness error when the status is `error`, of the check when `failed` (harness/src/errors.ts). */
   code?: string;
 }
 

@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import type { DriverFactory } from '../drivers/driver.js';
 import type { MockIdp } from '../env/idp.js';
 import type { RunTarget, Target } from '../env/target.js';
-import { CheckFailed, HarnessError } from '../errors.js';
+import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import { emptyEvidence, type CaseResult, type Status, type StepResult } from '../model.js';
 import { takeStepTraffic, type RunContext } from '../steps/context.js';
-import { NotApplicable } from '../steps/expect.js';
 import { attack } from '../steps/attack.js';
 import { login } from '../steps/login.js';
 import { checkLogoutApplies, sloForTenant } from '../steps/logout.js';
@@ -191,6 +190,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         } catch (e) {
           if (e instanceof CheckFailed) {
             stepStatus = 'failed';
+            code = e.code;
             stepMessage =
               e.message +
               (e.expected !== undefined

@@ -20,9 +20,12 @@ export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations[
   ctx.observed.page = { url: page.url, status: page.status, text: page.text.slice(0, 500) };
   ctx.observed.refusal = { mutation: base.mutation, status: page.status, errorCode: shown ?? null };
   if (ctx.target.isSignedInAs(page, base.user))
-    throw new CheckFailed(`the SP accepted ${base.mutation} and signed ${base.user} in`);
+    throw new CheckFailed(
+      'ERR_CHECK_ATTACK_ACCEPTED',
+      `the SP accepted ${base.mutation} and signed ${base.user} in`,
+    );
   if (e.errorCode !== undefined && shown !== undefined && shown !== e.errorCode)
-    throw new CheckFailed(`the SP refused with ${shown}`, e.errorCode, shown);
+    throw new CheckFailed('ERR_CHECK_ATTACK_REFUSAL', `the SP refused with ${shown}`, e.errorCode, shown);
 
   const after = await observeState(ctx);
   if (base.members === null || after.members === null) {
@@ -35,18 +38,40 @@ export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations[
   const before = new Map(base.members.map((m) => [m.email.toLowerCase(), m]));
   for (const m of after.members) {
     const was = before.get(m.email.toLowerCase());
-    if (!was) throw new CheckFailed(`the SP created member ${m.email} from ${base.mutation}`);
+    if (!was)
+      throw new CheckFailed(
+        'ERR_CHECK_ATTACK_STATE_CHANGED',
+        `the SP created member ${m.email} from ${base.mutation}`,
+      );
     if (was.status !== m.status)
-      throw new CheckFailed(`the status of ${m.email} changed`, was.status, m.status);
+      throw new CheckFailed(
+        'ERR_CHECK_ATTACK_STATE_CHANGED',
+        `the status of ${m.email} changed`,
+        was.status,
+        m.status,
+      );
     if (JSON.stringify(sorted(was.roles)) !== JSON.stringify(sorted(m.roles)))
-      throw new CheckFailed(`the roles of ${m.email} changed`, was.roles, m.roles);
+      throw new CheckFailed(
+        'ERR_CHECK_ATTACK_STATE_CHANGED',
+        `the roles of ${m.email} changed`,
+        was.roles,
+        m.roles,
+      );
   }
   for (const [email, n] of Object.entries(after.sessions ?? {})) {
     if (n > (base.sessions?.[email] ?? 0))
-      throw new CheckFailed(`the SP opened a session for ${email}`, base.sessions?.[email] ?? 0, n);
+      throw new CheckFailed(
+        'ERR_CHECK_ATTACK_STATE_CHANGED',
+        `the SP opened a session for ${email}`,
+        base.sessions?.[email] ?? 0,
+        n,
+      );
   }
   if (e.errorCode !== undefined && shown === undefined)
-    throw new CheckFailed(`the page shows no refusal (status ${page.status}: "${page.text.slice(0, 160)}")`);
+    throw new CheckFailed(
+      'ERR_CHECK_ATTACK_REFUSAL',
+      `the page shows no refusal (status ${page.status}: "${page.text.slice(0, 160)}")`,
+    );
 }
 
 const sorted = (o: Record<string, string>) =>

@@ -4,15 +4,6 @@ import type { Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
 import { login } from './login.js';
 
-/** What the SP looked like before the hostile sign-in; null parts when the target has no observer API. */
-export interface AttackBaseline {
-  mutation: string;
-  user: string;
-  members: ObservedMember[] | null;
-  /** Live sessions per email. */
-  sessions: Record<string, number> | null;
-}
-
 const countByEmail = (sessions: { email: string }[]): Record<string, number> => {
   const out: Record<string, number> = {};
   for (const s of sessions) {

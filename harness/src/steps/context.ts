@@ -1,9 +1,18 @@
 import type { TenantSetup } from '../../../mock-idp/src/index.js';
 import type { CapturedTraffic, Driver, PageState } from '../drivers/driver.js';
+import type { ObservedMember } from '../env/observers/observer.js';
 import type { MockIdp, TenantInfo } from '../env/idp.js';
 import type { RunTarget } from '../env/target.js';
 import type { IdpId } from '../scenario/types.js';
-import type { AttackBaseline } from './attack.js';
+
+/** What the SP looked like before a hostile sign-in; null parts when the target has no observer API. */
+export interface AttackBaseline {
+  mutation: string;
+  user: string;
+  members: ObservedMember[] | null;
+  /** Live sessions per email. */
+  sessions: Record<string, number> | null;
+}
 
 /** Everything a step can use while one case runs against one IdP. */
 export interface RunContext {

@@ -1,5 +1,5 @@
 import type { Observable, Observer } from '../env/observers/observer.js';
-import { CheckFailed } from '../errors.js';
+import { CheckFailed, NotApplicable } from '../errors.js';
 import type { Expectations } from '../scenario/types.js';
 import { checkRefused } from './attack-grading.js';
 import { fill, lastPage, type RunContext } from './context.js';
@@ -7,8 +7,6 @@ import { countMail } from './mail.js';
 import { isAtPage } from './pages.js';
 import { checkSamlMessages } from './saml-messages.js';
 import { checkAssets, checkScimResponse, checkScimSent } from './scim.js';
-
-export class NotApplicable extends Error {}
 
 /** The target's observer, when it can show `what` (every part of it); otherwise the check is not applicable. */
 const needObserver = (ctx: RunContext, ...what: Observable[]): Observer => {
@@ -34,27 +32,37 @@ export const CHECKS: {
     const page = lastPage(ctx);
     ctx.observed.page = { url: page.url, status: page.status, text: page.text.slice(0, 500) };
     if (e.status !== undefined && page.status !== e.status)
-      throw new CheckFailed(`page status is ${page.status}`, e.status, page.status);
+      throw new CheckFailed('ERR_CHECK_PAGE_STATUS', `page status is ${page.status}`, e.status, page.status);
     if (e.signedInAs && !ctx.target.isSignedInAs(page, e.signedInAs)) {
       throw new CheckFailed(
+        'ERR_CHECK_NOT_SIGNED_IN',
         `the page does not show ${e.signedInAs} signed in (at ${page.url}: "${page.text.slice(0, 160)}")`,
       );
     }
     if (e.contains && !page.text.includes(fill(ctx, e.contains)))
-      throw new CheckFailed(`the page does not contain "${e.contains}"`);
+      throw new CheckFailed('ERR_CHECK_PAGE_TEXT', `the page does not contain "${e.contains}"`);
     if (e.notContains && page.text.includes(fill(ctx, e.notContains)))
-      throw new CheckFailed(`the page contains "${e.notContains}"`);
+      throw new CheckFailed('ERR_CHECK_PAGE_TEXT', `the page contains "${e.notContains}"`);
     if (e.errorCode && !page.html.includes(`data-error-code="${e.errorCode}"`)) {
-      throw new CheckFailed(`the page does not show error ${e.errorCode} ("${page.text.slice(0, 160)}")`);
+      throw new CheckFailed(
+        'ERR_CHECK_PAGE_ERROR_CODE',
+        `the page does not show error ${e.errorCode} ("${page.text.slice(0, 160)}")`,
+      );
     }
     if (e.at) {
       const at = isAtPage(ctx, page.url, e.at);
-      if (!at.ok) throw new CheckFailed(`the page is not the ${e.at} page`, at.expected, page.url);
+      if (!at.ok)
+        throw new CheckFailed(
+          'ERR_CHECK_PAGE_PATH',
+          `the page is not the ${e.at} page`,
+          at.expected,
+          page.url,
+        );
     }
     if (e.path) {
       const actual = new URL(page.url).pathname + new URL(page.url).search;
       if (actual !== fill(ctx, e.path))
-        throw new CheckFailed(`the page is at ${actual}`, fill(ctx, e.path), actual);
+        throw new CheckFailed('ERR_CHECK_PAGE_PATH', `the page is at ${actual}`, fill(ctx, e.path), actual);
     }
   },
 
@@ -76,21 +84,37 @@ export const CHECKS: {
         throw new NotApplicable(observer.cannotSee('deleted')!);
       const all = await observer.members();
       throw new CheckFailed(
+        'ERR_CHECK_MEMBER_MISSING',
         `no member ${e.email} (members: ${all.map((x) => x.email).join(', ') || 'none'})`,
       );
     }
     if (sees('name', e.name) && m.name !== e.name)
-      throw new CheckFailed(`member name is "${m.name}"`, e.name, m.name);
+      throw new CheckFailed('ERR_CHECK_MEMBER_STATE', `member name is "${m.name}"`, e.name, m.name);
     if (sees(e.status === 'deleted' ? 'deleted' : 'status', e.status) && m.status !== e.status)
-      throw new CheckFailed(`member status is ${m.status}`, e.status, m.status);
+      throw new CheckFailed('ERR_CHECK_MEMBER_STATE', `member status is ${m.status}`, e.status, m.status);
     if (sees('roles', e.roles) && !same(sortKeys(m.roles), sortKeys(e.roles!))) {
-      throw new CheckFailed(`member roles are ${JSON.stringify(m.roles)}`, e.roles, m.roles);
+      throw new CheckFailed(
+        'ERR_CHECK_MEMBER_STATE',
+        `member roles are ${JSON.stringify(m.roles)}`,
+        e.roles,
+        m.roles,
+      );
     }
     if (sees('groups', e.groups) && !same([...(m.groups ?? [])].sort(), [...e.groups!].sort())) {
-      throw new CheckFailed(`member groups are ${JSON.stringify(m.groups ?? null)}`, e.groups, m.groups);
+      throw new CheckFailed(
+        'ERR_CHECK_MEMBER_STATE',
+        `member groups are ${JSON.stringify(m.groups ?? null)}`,
+        e.groups,
+        m.groups,
+      );
     }
     if (sees('authMethod', e.authMethod) && m.authMethod !== e.authMethod)
-      throw new CheckFailed(`member auth method is ${m.authMethod}`, e.authMethod, m.authMethod);
+      throw new CheckFailed(
+        'ERR_CHECK_MEMBER_STATE',
+        `member auth method is ${m.authMethod}`,
+        e.authMethod,
+        m.authMethod,
+      );
     if (unseen.length)
       throw new NotApplicable(
         `member ${e.email} exists and matches in what could be seen; not seen: ${unseen.join('; ')}`,
@@ -104,14 +128,19 @@ export const CHECKS: {
     ctx.observed.observer = observer.kind;
     const m = await observer.member(email);
     ctx.observed.member = m ?? null;
-    if (m) throw new CheckFailed(`member ${email} exists`);
+    if (m) throw new CheckFailed('ERR_CHECK_MEMBER_PRESENT', `member ${email} exists`);
   },
 
   async mails(ctx, e) {
     const mails = countMail(ctx, e.to, e.subject);
     ctx.observed.mails = mails.map((m) => ({ subject: m.subject, receivedAt: m.receivedAt }));
     if (e.count !== undefined && mails.length !== e.count)
-      throw new CheckFailed(`the SP sent ${mails.length} mails to ${e.to}`, e.count, mails.length);
+      throw new CheckFailed(
+        'ERR_CHECK_MAIL',
+        `the SP sent ${mails.length} mails to ${e.to}`,
+        e.count,
+        mails.length,
+      );
   },
 
   async members(ctx, e) {
@@ -120,7 +149,12 @@ export const CHECKS: {
     const members = await observer.members();
     ctx.observed.members = members.map((m) => m.email);
     if (e.count !== undefined && members.length !== e.count) {
-      throw new CheckFailed(`the workspace has ${members.length} members`, e.count, members.length);
+      throw new CheckFailed(
+        'ERR_CHECK_MEMBER_COUNT',
+        `the workspace has ${members.length} members`,
+        e.count,
+        members.length,
+      );
     }
   },
 
@@ -132,6 +166,7 @@ export const CHECKS: {
     ctx.observed.sessions = mine;
     if (e.count !== undefined && mine.length !== e.count) {
       throw new CheckFailed(
+        'ERR_CHECK_SESSION_COUNT',
         `${mine.length} live sessions${e.for ? ` for ${e.for}` : ''}`,
         e.count,
         mine.length,
@@ -150,7 +185,11 @@ export const CHECKS: {
         (e.subject === undefined || x.subject === e.subject),
     );
     ctx.observed.audit = events.slice(-20);
-    if (!hit) throw new CheckFailed(`no audit event ${e.action}${e.source ? ` from ${e.source}` : ''}`);
+    if (!hit)
+      throw new CheckFailed(
+        'ERR_CHECK_AUDIT_EVENT',
+        `no audit event ${e.action}${e.source ? ` from ${e.source}` : ''}`,
+      );
   },
 
   assets: (ctx, e) => checkAssets(ctx, e),

@@ -1,5 +1,4 @@
-import { HarnessError } from '../errors.js';
-import { NotApplicable } from './expect.js';
+import { HarnessError, NotApplicable } from '../errors.js';
 import { sloForTenant } from './logout.js';
 import type { RunTarget } from '../env/target.js';
 import type { GivenMember, GivenSaml, Scenario } from '../scenario/types.js';

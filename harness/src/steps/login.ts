@@ -29,10 +29,11 @@ export async function login(ctx: RunContext, step: NonNullable<Step['login']>): 
   ctx.observed.landedOn = { url: page.url, status: page.status };
   const refusedByIdp = page.url.startsWith(idpOrigin) && page.status >= 400;
   if (refusedByIdp && !step.expectRefused) {
-    throw new CheckFailed(`the IdP refused the sign-in: ${page.text.slice(0, 200)}`);
+    throw new CheckFailed('ERR_CHECK_IDP_REFUSED', `the IdP refused the sign-in: ${page.text.slice(0, 200)}`);
   }
   if (!refusedByIdp && step.expectRefused) {
     throw new CheckFailed(
+      'ERR_CHECK_IDP_NOT_REFUSED',
       `the IdP did not refuse the sign-in: it ended at ${page.url} (status ${page.status}): "${page.text.slice(0, 160)}"`,
     );
   }

@@ -1,8 +1,7 @@
 import type { RunTarget } from '../env/target.js';
-import { CheckFailed, HarnessError } from '../errors.js';
+import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
-import { NotApplicable } from './expect.js';
 
 type Binding = 'redirect' | 'post';
 
@@ -74,6 +73,7 @@ export async function logout(ctx: RunContext, step: NonNullable<Step['logout']>)
   if (page.status >= 400) {
     const who = page.url.startsWith(new URL(ctx.tenant.ssoUrl).origin) ? 'the IdP' : 'the SP';
     throw new CheckFailed(
+      'ERR_CHECK_LOGOUT_REFUSED',
       `${who} refused the logout at ${page.url} (status ${page.status}): ${page.text.slice(0, 200)}`,
     );
   }

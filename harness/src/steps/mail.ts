@@ -1,7 +1,6 @@
-import { CheckFailed, HarnessError } from '../errors.js';
+import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { CaughtMail } from '../env/mail-catcher.js';
 import type { Step } from '../scenario/types.js';
-import { NotApplicable } from './expect.js';
 import type { RunContext } from './context.js';
 
 const CODE = /\b(\d{6})\b/;
@@ -38,6 +37,7 @@ export async function openMail(ctx: RunContext, step: NonNullable<Step['openMail
   const mail = await catcher.newest(step.to, fromThisSp(ctx, step.subject), 5000);
   if (!mail) {
     throw new CheckFailed(
+      'ERR_CHECK_MAIL',
       `no mail from the SP to ${step.to}${step.subject ? ` with subject "${step.subject}"` : ''} arrived`,
     );
   }
@@ -45,7 +45,8 @@ export async function openMail(ctx: RunContext, step: NonNullable<Step['openMail
   ctx.observed.mail = { to: mail.to, subject: mail.subject };
   if (step.readCode) {
     const code = CODE.exec(mail.text)?.[1];
-    if (!code) throw new CheckFailed(`the mail "${mail.subject}" carries no six-digit code`);
+    if (!code)
+      throw new CheckFailed('ERR_CHECK_MAIL', `the mail "${mail.subject}" carries no six-digit code`);
     (ctx.vars ??= {}).code = code;
   }
   if (step.followLink) {

@@ -1,7 +1,6 @@
 import { pageUrl, parsePageRef, type PageName } from '../env/pages.js';
-import { HarnessError } from '../errors.js';
+import { HarnessError, NotApplicable } from '../errors.js';
 import { fill, type RunContext } from './context.js';
-import { NotApplicable } from './expect.js';
 
 /** The sentence a case that needs an unmapped page is not applicable with. */
 export const unmappedPage = (name: string) =>

@@ -127,7 +127,11 @@ export function checkSamlMessageList(
   for (const e of expected) {
     if (e.absent) {
       const hit = seen.findIndex((m, i) => matches(m, e, seen.slice(0, i)));
-      if (hit >= 0) throw new CheckFailed(`a ${describe(e)} crossed in this step (message ${hit + 1})`);
+      if (hit >= 0)
+        throw new CheckFailed(
+          'ERR_CHECK_SAML_MESSAGES',
+          `a ${describe(e)} crossed in this step (message ${hit + 1})`,
+        );
       continue;
     }
     const at = seen.findIndex((m, i) => i >= from && matches(m, e, seen.slice(0, i)));
@@ -136,6 +140,7 @@ export function checkSamlMessageList(
         .map((m) => `${m.type} from ${m.from}${m.signed ? ' signed' : ''} over ${m.binding}`)
         .join('; ');
       throw new CheckFailed(
+        'ERR_CHECK_SAML_MESSAGES',
         `no ${describe(e)}${from > 0 ? ' after the previous expected message' : ''} crossed in this step (seen: ${crossed || 'none'})`,
       );
     }

@@ -1,8 +1,7 @@
-import { CheckFailed, HarnessError } from '../errors.js';
+import { scenarioDuration } from '../duration.js';
+import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { Expectations, Scenario, ScimStep, Step } from '../scenario/types.js';
 import { fill, type RunContext } from './context.js';
-import { NotApplicable } from './expect.js';
-import { parseDuration } from './session-actions.js';
 
 /**
  * SCIM in a run: the set-up that connects the IdP tenant's provisioning engine to the SP (a
@@ -93,7 +92,7 @@ export async function scimStep(ctx: RunContext, step: ScimStep): Promise<void> {
   }
   const { action, expectRefused, advance, ...rest } = step;
   const params: Record<string, unknown> = { ...rest };
-  if (advance) params.advanceMs = parseDuration(advance);
+  if (advance) params.advanceMs = scenarioDuration(advance);
   const r = await ctx.mockIdp!.scimAdmin<EngineAnswer>(ctx.tenant.tenant, 'POST', `/${action}`, params);
   const transcript = r.body?.transcript ?? [];
   s.evidence.push(...transcript);
@@ -107,9 +106,15 @@ export async function scimStep(ctx: RunContext, step: ScimStep): Promise<void> {
   const okResult = (r.body?.result as { ok?: boolean } | undefined)?.ok;
   const refused = err !== undefined || okResult === false;
   if (expectRefused && !refused)
-    throw new CheckFailed(`the SP accepted the ${action} although SCIM should refuse it`);
+    throw new CheckFailed(
+      'ERR_CHECK_SCIM_ACCEPTED',
+      `the SP accepted the ${action} although SCIM should refuse it`,
+    );
   if (!expectRefused && refused)
-    throw new CheckFailed(`the SP refused the ${action}: ${err?.message ?? JSON.stringify(r.body?.result)}`);
+    throw new CheckFailed(
+      'ERR_CHECK_SCIM_REFUSED',
+      `the SP refused the ${action}: ${err?.message ?? JSON.stringify(r.body?.result)}`,
+    );
 }
 
 /** expect.scimSent: the last `scim` step sent each of these requests (method, path, body fragment, answer status). */
@@ -139,6 +144,7 @@ export async function checkScimSent(
     );
     if (!hit)
       throw new CheckFailed(
+        'ERR_CHECK_SCIM_NOT_SENT',
         `the IdP sent no ${w.method} ${w.path ?? ''}${w.bodyContains ? ` with ${w.bodyContains}` : ''}${w.status ? ` answered ${w.status}` : ''}`,
       );
   }
@@ -158,14 +164,16 @@ export async function checkAssets(ctx: RunContext, e: NonNullable<Expectations['
   ctx.observed.assets = mine;
   if (e.count !== undefined && mine.length !== e.count)
     throw new CheckFailed(
+      'ERR_CHECK_ASSETS',
       `${mine.length} assets${e.owner ? ` owned by ${e.owner}` : ''}`,
       e.count,
       mine.length,
     );
   for (const name of e.names ?? [])
-    if (!mine.some((a) => a.name === name)) throw new CheckFailed(`no asset named ${name}`);
+    if (!mine.some((a) => a.name === name))
+      throw new CheckFailed('ERR_CHECK_ASSETS', `no asset named ${name}`);
   if (e.ownerActive !== undefined && mine.some((a) => a.ownerActive !== e.ownerActive))
-    throw new CheckFailed(`an asset's owner is ${e.ownerActive ? 'not ' : ''}active`);
+    throw new CheckFailed('ERR_CHECK_ASSETS', `an asset's owner is ${e.ownerActive ? 'not ' : ''}active`);
 }
 
 /** The `asset` step: a member creates a recipe or connection (through the SP's admin API). */
@@ -239,7 +247,8 @@ export async function scimRequest(ctx: RunContext, step: NonNullable<Step['scimR
   ctx.observed.scimResponse = { status: res.status, body: parsed ?? text.slice(0, 300) };
   for (const [name, path] of Object.entries(step.save ?? {})) {
     const v = at(parsed, path);
-    if (v === undefined || v === null) throw new CheckFailed(`the answer has no ${path} to save as ${name}`);
+    if (v === undefined || v === null)
+      throw new CheckFailed('ERR_CHECK_SCIM_BODY', `the answer has no ${path} to save as ${name}`);
     (ctx.vars ??= {})[name] = String(v);
   }
 }
@@ -252,31 +261,51 @@ export async function checkScimResponse(
   const r = stateOf(ctx).response;
   if (!r)
     throw new HarnessError('ERR_SCENARIO_REFERENCE', 'expect.scimResponse needs an earlier scimRequest step');
-  if (r.status >= 500) throw new CheckFailed(`the SP answered ${r.status}: ${r.text.slice(0, 200)}`);
+  if (r.status >= 500)
+    throw new CheckFailed(
+      'ERR_CHECK_SCIM_SERVER_ERROR',
+      `the SP answered ${r.status}: ${r.text.slice(0, 200)}`,
+    );
   if (e.status !== undefined && r.status !== e.status)
-    throw new CheckFailed(`the SP answered ${r.status} (${r.text.slice(0, 160)})`, e.status, r.status);
+    throw new CheckFailed(
+      'ERR_CHECK_SCIM_STATUS',
+      `the SP answered ${r.status} (${r.text.slice(0, 160)})`,
+      e.status,
+      r.status,
+    );
   if (e.scimType !== undefined || e.errorSchema) {
     const b = (r.body ?? {}) as { schemas?: unknown; status?: unknown; scimType?: unknown };
     if (!Array.isArray(b.schemas) || !b.schemas.includes('urn:ietf:params:scim:api:messages:2.0:Error'))
-      throw new CheckFailed('the error does not carry the SCIM Error schema');
+      throw new CheckFailed('ERR_CHECK_SCIM_ERROR_BODY', 'the error does not carry the SCIM Error schema');
     if (b.status !== String(r.status))
       throw new CheckFailed(
+        'ERR_CHECK_SCIM_ERROR_BODY',
         "the error's status is not the HTTP status as a string",
         String(r.status),
         b.status,
       );
     if (e.scimType !== undefined && b.scimType !== e.scimType)
-      throw new CheckFailed(`the error's scimType is ${String(b.scimType)}`, e.scimType, b.scimType);
+      throw new CheckFailed(
+        'ERR_CHECK_SCIM_ERROR_BODY',
+        `the error's scimType is ${String(b.scimType)}`,
+        e.scimType,
+        b.scimType,
+      );
   }
   for (const [path, want] of Object.entries(e.body ?? {})) {
     const got = at(r.body, fill(ctx, path));
     const expected = fillDeep(ctx, want);
     if (JSON.stringify(got) !== JSON.stringify(expected))
-      throw new CheckFailed(`the answer's ${path} is ${JSON.stringify(got)}`, expected, got);
+      throw new CheckFailed(
+        'ERR_CHECK_SCIM_BODY',
+        `the answer's ${path} is ${JSON.stringify(got)}`,
+        expected,
+        got,
+      );
   }
   for (const [name, want] of Object.entries(e.headers ?? {})) {
     const got = r.headers[name.toLowerCase()];
     if (want === true ? got === undefined : want === false ? got !== undefined : got !== fill(ctx, want))
-      throw new CheckFailed(`header ${name} is ${got ?? 'absent'}`, want, got);
+      throw new CheckFailed('ERR_CHECK_SCIM_HEADER', `header ${name} is ${got ?? 'absent'}`, want, got);
   }
 }

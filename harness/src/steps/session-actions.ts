@@ -1,17 +1,8 @@
-import { CheckFailed, HarnessError } from '../errors.js';
+import { scenarioDuration } from '../duration.js';
+import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
-import { NotApplicable } from './expect.js';
 import { namedPageUrl, relayStateFor } from './pages.js';
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Parses a duration such as `31m`, `2h`, `1500ms`. */
-export function parseDuration(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(s.trim());
-  if (!m) throw new HarnessError('ERR_SCENARIO_INVALID', `"${s}" is not a duration such as 30s, 31m or 2h`);
-  return Number(m[1]) * UNITS[m[2]!]!;
-}
 
 /**
  * Signs a member in on the SP's own sign-in page: email first, then the password when the
@@ -45,6 +36,7 @@ export async function switchWorkspace(ctx: RunContext, slug: string): Promise<vo
   const href = `${switcher.pathname.replace(/\/$/, '')}/${encodeURIComponent(slug)}`;
   if (!page.html.includes(`href="${href}"`)) {
     throw new CheckFailed(
+      'ERR_CHECK_SWITCHER',
       `the workspace switcher offers no link to ${slug} (at ${page.url}: "${page.text.slice(0, 160)}")`,
     );
   }
@@ -56,6 +48,6 @@ export async function moveClock(ctx: RunContext, step: NonNullable<Step['clock']
   if (!ctx.target.admin) throw new NotApplicable("moving the clock needs the SP's admin API");
   const body: Record<string, unknown> = {};
   if (step.freezeAt) body.freezeAt = step.freezeAt;
-  if (step.advance) body.advanceMs = parseDuration(step.advance);
+  if (step.advance) body.advanceMs = scenarioDuration(step.advance);
   ctx.observed.clock = await ctx.target.admin('POST', '/clock', body);
 }
