@@ -106,7 +106,16 @@ function describe(e: ErrorObject): { segments: string[]; message: string; atKey:
 /** Drops errors that only restate a more precise one (anyOf/oneOf/if wrappers), and duplicates. */
 function essential(errors: readonly ErrorObject[]): ErrorObject[] {
   const precise = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && e.keyword !== 'if');
-  const base = precise.length ? precise : [...errors];
+  // Of a oneOf/anyOf whose value has the right type for one branch, the other branches' "must be
+  // <type>" say nothing: keep the problems of the branch the value took.
+  const typed = precise.filter(
+    (e) =>
+      e.keyword !== 'type' ||
+      !precise.some(
+        (o) => o !== e && o.keyword !== 'type' && (o.instancePath + '/').startsWith(e.instancePath + '/'),
+      ),
+  );
+  const base = typed.length ? typed : precise.length ? precise : [...errors];
   const seen = new Set<string>();
   return base.filter((e) => {
     const k = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;

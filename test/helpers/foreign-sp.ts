@@ -150,9 +150,10 @@ export class ForeignSp {
       if (!found) return;
       const [name, t] = found;
       const base = `${this.url}/t/${name}`;
-      // saml2-js names no SLO endpoints: add one per binding, at different URLs.
+      // saml2-js names its ACS as its one SLO endpoint: name one per binding instead, at different URLs.
       const xml = t.sp
         .create_metadata()
+        .replace(/<(?:md:)?SingleLogoutService[^>]*\/>/g, '')
         .replace(
           /(<(?:md:)?AssertionConsumerService)/,
           `<SingleLogoutService xmlns="${MD}" Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${base}/saml/slo-redirect"/>` +
@@ -223,11 +224,11 @@ export class ForeignSp {
       const [name, t] = found;
       this.sloHits.push(`${name}:${binding}`);
       const body = (binding === 'post' ? req.body : req.query) as Record<string, unknown>;
-      const done = (err: Error | null, m: saml2.SAMLAssertResponse & { type?: string }) => {
+      const done = (err: Error | null, m: saml2.SAMLAssertResponse & { type?: string; name_id?: string }) => {
         if (err) return void res.status(400).send(page('Ledgerly', '<p>Bad logout message.</p>'));
         if (m.type === 'logout_response') return void res.redirect(303, `${this.url}/t/${name}/bye`);
-        for (const [sid, email] of t.sessions)
-          if (email === m.user?.name_id?.toLowerCase()) t.sessions.delete(sid);
+        const who = m.name_id?.toLowerCase();
+        for (const [sid, email] of t.sessions) if (email === who) t.sessions.delete(sid);
         t.sp.create_logout_response_url(
           t.idp,
           { in_response_to: m.response_header.id, sign_get_request: true },

@@ -1,4 +1,5 @@
-import type { ObserverKind } from './observers/observer.js';
+import { observerFor } from './observers/index.js';
+import type { Observable, ObserverKind } from './observers/observer.js';
 import { PAGE_NAMES, type PageName } from './pages.js';
 import type { TargetFile, TargetSettings } from './target-file.js';
 
@@ -20,6 +21,8 @@ export interface TargetCapabilities {
   /** The harness can reach the SP's SCIM server (declared, or a token from the admin API). */
   scim: boolean;
   observer: ObserverKind | null;
+  /** Why the observer cannot show a part of the state; undefined when it can. */
+  observerCannotSee?: (what: Observable) => string | undefined;
 }
 
 export const EMBEDDED_CAPABILITIES: TargetCapabilities = {
@@ -42,6 +45,8 @@ export const declaredSloUrls = (
 
 export function capabilitiesOf(f: TargetFile): TargetCapabilities {
   const slo = declaredSloUrls(f.sp.sloUrl);
+  // Built only to ask what it can see: it reads nothing until a run calls it.
+  const observer = observerFor(f, f.sp.workspace ?? '', (s) => s, {});
   return {
     admin: Boolean(f.admin),
     workspaces: false,
@@ -56,6 +61,7 @@ export function capabilitiesOf(f: TargetFile): TargetCapabilities {
     signingCertificate: Boolean(f.sp.signingCertificate),
     mail: false,
     scim: Boolean(f.scim || f.admin),
-    observer: f.observer ? (f.observer.kind ?? 'reference-api') : null,
+    observer: observer?.kind ?? null,
+    ...(observer ? { observerCannotSee: (what: Observable) => observer.cannotSee(what) } : {}),
   };
 }

@@ -50,3 +50,20 @@ export function readSpMetadata(xml: string): SpMetadata {
   }
   return { entityId, acsUrl, ...(sloUrls.redirect || sloUrls.post ? { sloUrls } : {}) };
 }
+
+/**
+ * The SLO URL and binding an IdP tenant sends logout messages with: the binding asked for, else
+ * one URL for both (the IdP's own choice of binding), else the SP's HTTP-Redirect endpoint, else
+ * its HTTP-POST one. Empty when the SP has no endpoint for it.
+ */
+export function chooseSloEndpoint(
+  urls: SloUrls | undefined,
+  wanted: 'redirect' | 'post' | undefined,
+): { sloUrl?: string; sloBinding?: 'redirect' | 'post' } {
+  const u = urls ?? {};
+  if (wanted) return u[wanted] ? { sloUrl: u[wanted], sloBinding: wanted } : {};
+  if (u.redirect && u.redirect === u.post) return { sloUrl: u.redirect };
+  if (u.redirect) return { sloUrl: u.redirect, sloBinding: 'redirect' };
+  if (u.post) return { sloUrl: u.post, sloBinding: 'post' };
+  return {};
+}

@@ -1,3 +1,4 @@
+import { chooseSloEndpoint } from '../env/sp-metadata.js';
 import type { RunTarget } from '../env/target.js';
 import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { Step } from '../scenario/types.js';
@@ -5,22 +6,9 @@ import type { RunContext } from './context.js';
 
 type Binding = 'redirect' | 'post';
 
-/**
- * The SLO URL and binding the IdP tenant sends logout messages with: the binding the case asks
- * for, else one URL for both (the IdP's own choice of binding), else the SP's HTTP-Redirect
- * endpoint, else its HTTP-POST one. Empty when the SP has no endpoint for it.
- */
-export function sloForTenant(
-  target: RunTarget,
-  wanted: Binding | undefined,
-): { sloUrl?: string; sloBinding?: Binding } {
-  const urls = target.sloUrls ?? {};
-  if (wanted) return urls[wanted] ? { sloUrl: urls[wanted], sloBinding: wanted } : {};
-  if (urls.redirect && urls.redirect === urls.post) return { sloUrl: urls.redirect };
-  if (urls.redirect) return { sloUrl: urls.redirect, sloBinding: 'redirect' };
-  if (urls.post) return { sloUrl: urls.post, sloBinding: 'post' };
-  return {};
-}
+/** The SLO URL and binding the run's IdP tenant sends logout messages to the target with. */
+export const sloForTenant = (target: RunTarget, wanted: Binding | undefined) =>
+  chooseSloEndpoint(target.sloUrls, wanted);
 
 /** Why a logout step cannot run against the target; undefined when it can. */
 function cannotLogOut(
