@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DURATION_EXAMPLES, parseDuration } from './duration.js';
 import { HarnessError, InputError } from './errors.js';
+import { registerImport } from './import/command.js';
 import { exitCodeFor } from './model.js';
 import { FIXTURES_DIR, SCENARIOS_DIR, displayPath } from './paths.js';
 import { createReporters } from './reporters/index.js';
@@ -186,7 +187,7 @@ export function buildProgram(
   program
     .command('list')
     .description(
-      'the conformance catalogue (design §2) × IdP profiles: what runs, what does not apply and why, what is missing',
+      'the case catalogue (scenarios/catalogue.yaml) × IdP profiles: what runs, what does not apply and why, what is missing',
     )
     .argument('[paths...]', 'scenario files or directories')
     .option('--idp <list>', 'IdP profiles, comma-separated', parseIdps, [...ALL_IDPS])
@@ -404,6 +405,8 @@ export function buildProgram(
       await untilSignal();
       await idp.close();
     });
+
+  registerImport(program, io, setExit);
 
   return program;
 }

@@ -4,7 +4,8 @@
  */
 export const HARNESS_ERROR_CODES = {
   ERR_SCENARIO_YAML: 'a scenario file is not valid YAML',
-  ERR_SCENARIO_INVALID: 'a scenario file does not match scenarios/scenario.schema.json',
+  ERR_SCENARIO_INVALID:
+    'a scenario file does not match scenarios/scenario.schema.json, or the case catalogue scenarios/catalogue.schema.json',
   ERR_SCENARIO_REFERENCE: 'a scenario refers to something that does not exist',
   ERR_NO_SCENARIOS: 'no scenario files were found',
   ERR_BAD_OPTION: 'a command-line option is invalid',
@@ -18,6 +19,12 @@ export const HARNESS_ERROR_CODES = {
   ERR_BROWSER_UNAVAILABLE: 'no Chromium is available for the browser driver',
   ERR_DRIVER_CLOSED: 'a step used the browser after its run had ended (it was abandoned at a timeout)',
   ERR_IDP: 'the mock IdP refused a request from the harness',
+  ERR_REPORTER: 'a reporter failed, so its output is missing or incomplete (the other reporters finished)',
+  ERR_CAPTURE_FORMAT: 'the capture is not a SAML-tracer export, a HAR file or a SAML message',
+  ERR_CAPTURE_MALFORMED: 'a SAML message in the capture is truncated or not well-formed XML',
+  ERR_CAPTURE_NO_LOGIN: 'the capture holds no SAML login response',
+  ERR_IDP_METADATA: 'the IdP metadata given to import cannot be read',
+  ERR_VENDOR_UNKNOWN: 'the response does not look like any vendor profile',
   ERR_INTERNAL: 'the harness itself failed',
 } as const;
 
@@ -71,6 +78,8 @@ export const CHECK_FAILURE_CODES = {
   ERR_CHECK_ATTACK_ACCEPTED: 'the SP signed someone in from a hostile SAML response',
   ERR_CHECK_ATTACK_STATE_CHANGED: 'a hostile SAML response created a member, changed one or opened a session',
   ERR_CHECK_ATTACK_REFUSAL: 'the SP refused a hostile SAML response without the expected refusal',
+  ERR_CHECK_ATTACK_UNANSWERED:
+    'the SP did not answer a hostile SAML response in time, or dropped the connection',
   ERR_CHECK_IDP_REFUSED: 'the IdP refused a sign-in that should have gone through',
   ERR_CHECK_IDP_NOT_REFUSED: 'the IdP let through a sign-in it should have refused',
   ERR_CHECK_LOGOUT_REFUSED: 'the IdP or the SP refused a logout',

@@ -1,4 +1,4 @@
-/** The result model (design §3). The JSON report is this object; every reporter renders it. */
+/** The result model. The JSON report is this object; every reporter renders it. */
 import type { GradedBy } from './env/observers/observer.js';
 
 export type Status = 'passed' | 'failed' | 'skipped' | 'error' | 'not-applicable';
@@ -10,14 +10,51 @@ export interface HttpExchange {
   location?: string;
 }
 
+/**
+ * One SCIM request and its answer as they crossed the wire: sent by the mock IdP's provisioning
+ * engine (a `scim` step) or by the harness itself (a `scimRequest` step).
+ */
+export interface ScimExchange {
+  at: string;
+  method: string;
+  url: string;
+  /** Headers as sent, the bearer token masked (engine requests only). */
+  requestHeaders?: Record<string, string>;
+  requestBody?: unknown;
+  /** The HTTP status; 0 when no answer came (see `error`). */
+  status: number;
+  /** The parsed JSON answer, or the start of a body that is not JSON. */
+  responseBody?: unknown;
+  /** Engine requests only: the console action that sent it, its try, its position in the tenant's transcript and its duration. */
+  action?: string;
+  attempt?: number;
+  seq?: number;
+  durationMs?: number;
+  /** Why the request got no answer (connection refused, timeout …). */
+  error?: string;
+}
+
+/** A mail the SP sent that a step opened, as the mail catcher received it. */
+export interface MailEvidence {
+  id: number;
+  receivedAt: string;
+  from: string;
+  /** Envelope recipients, lower-cased. */
+  to: string[];
+  subject: string;
+  text: string;
+  /** Every http(s) link in the mail, in order. */
+  links: string[];
+}
+
 export interface Evidence {
   http: HttpExchange[];
   /** The decoded SAML Response delivered in this step, byte for byte as it went over the wire. */
   saml?: string;
   /** Decoded SAML requests (AuthnRequest, LogoutRequest) seen in this step. */
   samlRequests?: string[];
-  scim: unknown[];
-  mail: unknown[];
+  scim: ScimExchange[];
+  mail: MailEvidence[];
   screenshot?: string;
   /** What a check looked at: the observer API answers, page excerpts. */
   observed?: unknown;

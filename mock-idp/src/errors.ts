@@ -14,6 +14,8 @@ export const IDP_ERROR_CODES = {
   ERR_BAD_CREDENTIALS: 'unknown user or wrong password',
   ERR_USER_NOT_ASSIGNED: 'the user is not assigned to this application',
   ERR_BAD_SETUP: 'the tenant setup is invalid',
+  ERR_BAD_CERTIFICATE: 'a certificate in the tenant setup cannot be read as an X.509 certificate',
+  ERR_BAD_KEY: 'the signing key cannot be read or does not belong to the signing certificate',
   ERR_NO_MUTATION: 'no such mutation in the attack catalogue',
   ERR_MUTATION_PRECONDITION: 'the armed mutation needs something this tenant has not done yet',
   ERR_APP_NOT_CONFIGURED_FOR_USER: 'app_not_configured_for_user: service is not configured for this user',
@@ -22,6 +24,10 @@ export const IDP_ERROR_CODES = {
   ERR_SLO_UNSUPPORTED: 'malformed_request: this identity provider has no SAML Single Logout',
   ERR_LOGOUT_REQUEST_MALFORMED:
     'the logout message is not a well-formed SAML 2.0 LogoutRequest or LogoutResponse',
+  ERR_CONSOLE_SIGN_IN: 'the admin console needs the IdP admin token',
+  ERR_CONSOLE_FORM: 'the form does not belong to this console session; open the console again',
+  ERR_CONSOLE_NO_ACTION: 'this console has no such action',
+  ERR_CONSOLE_NO_USER: 'no such user in the directory',
 } as const;
 
 export type IdpErrorCode = keyof typeof IDP_ERROR_CODES;

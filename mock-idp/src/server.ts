@@ -28,7 +28,11 @@ export async function startIdp(options: IdpOptions & { setups?: TenantSetup[] } 
     baseUrl: () => baseUrl,
     now: () => new Date(),
   };
-  for (const s of setups) state.tenants.set(s.tenant, new Tenant(s, state.baseUrl));
+  for (const s of setups) {
+    const tenant = new Tenant(s, state.baseUrl);
+    for (const w of tenant.warnings) console.warn(`mock-idp: tenant ${tenant.name}: ${w}`);
+    state.tenants.set(s.tenant, tenant);
+  }
   const app = createIdpApp(state);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

@@ -1,5 +1,6 @@
+import { readCertificate, readSigningKey } from './certificates.js';
 import { IdpError } from './errors.js';
-import { signingKeyFromPem, pemToBase64 } from './keys.js';
+import { expiredCertificate, signingKeyFromPem, pemToBase64 } from './keys.js';
 import { profileFor } from './profiles/index.js';
 import {
   NAMEID_FORMATS,
@@ -21,9 +22,12 @@ export class Tenant {
   readonly profile: Profile;
   readonly key: SigningKey;
   readonly certificatePem: string;
+  readonly setup: TenantSetup;
+  /** What is configured but questionable, such as an expired certificate; the tenant still works. */
+  readonly warnings: string[] = [];
 
   constructor(
-    readonly setup: TenantSetup,
+    setup: TenantSetup,
     private readonly baseUrl: () => string,
   ) {
     const profile = profileFor(setup.vendor);
@@ -36,8 +40,25 @@ export class Tenant {
       );
     }
     this.profile = profile;
-    this.certificatePem = pem.certificatePem;
-    this.key = signingKeyFromPem({ privateKeyPem: pem.privateKeyPem, certificatePem: pem.certificatePem });
+    const now = new Date();
+    const read = (text: string, what: string): string => {
+      const c = readCertificate(text, what, now);
+      if (c.warning) this.warnings.push(c.warning);
+      return c.pem;
+    };
+    const own = readCertificate(pem.certificatePem, 'signingKey.certificatePem', now);
+    if (own.warning) this.warnings.push(own.warning);
+    readSigningKey(pem.privateKeyPem, own.x509);
+    this.certificatePem = own.pem;
+    this.key = signingKeyFromPem({ privateKeyPem: pem.privateKeyPem, certificatePem: own.pem });
+    const app = { ...setup.app };
+    if (app.spCertificatePem) app.spCertificatePem = read(app.spCertificatePem, 'app.spCertificatePem');
+    if (app.encryption?.certificatePem)
+      app.encryption = {
+        ...app.encryption,
+        certificatePem: read(app.encryption.certificatePem, 'app.encryption.certificatePem'),
+      };
+    this.setup = { ...setup, signingKey: { ...pem, certificatePem: own.pem }, app };
     this.checkExpressions();
   }
 
@@ -217,6 +238,26 @@ export class Tenant {
     return { ...this.profile.buildResponse(adjust ? adjust(input) : input), nameId };
   }
 
+  private expiredCertificatePem: string | undefined;
+
+  /** The metadata's KeyDescriptor for the signing key, as `app.metadataKey` lists it. */
+  private keyDescriptor(ds: string): string {
+    const how = this.setup.app.metadataKey ?? 'signing';
+    if (how === 'none') return '';
+    const pem =
+      how === 'expired'
+        ? (this.expiredCertificatePem ??= expiredCertificate({
+            privateKeyPem: this.setup.signingKey!.privateKeyPem!,
+            certificatePem: this.certificatePem,
+          }))
+        : this.certificatePem;
+    const use = how === 'no-use' ? '' : ` use="${how === 'encryption-only' ? 'encryption' : 'signing'}"`;
+    return (
+      `<md:KeyDescriptor${use}><ds:KeyInfo xmlns:ds="${ds}"><ds:X509Data><ds:X509Certificate>` +
+      `${pemToBase64(pem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`
+    );
+  }
+
   metadataXml(): string {
     const md = 'urn:oasis:names:tc:SAML:2.0:metadata';
     const ds = 'http://www.w3.org/2000/09/xmldsig#';
@@ -226,8 +267,7 @@ export class Tenant {
     return (
       `<?xml version="1.0" encoding="UTF-8"?><md:EntityDescriptor xmlns:md="${md}" entityID="${escapeAttr(this.entityId)}">` +
       `<md:IDPSSODescriptor WantAuthnRequestsSigned="${this.setup.app.wantAuthnRequestsSigned ? 'true' : 'false'}" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
-      `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="${ds}"><ds:X509Data><ds:X509Certificate>` +
-      `${pemToBase64(this.certificatePem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
+      this.keyDescriptor(ds) +
       (this.profile.singleLogout === false
         ? ''
         : `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${slo}"/>` +

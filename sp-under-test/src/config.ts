@@ -33,10 +33,17 @@ export const SP_DEFAULTS = {
   smtpTimeoutMs: 10_000,
   /** How long an email-verification link and code stay valid. */
   verificationLifetimeMs: 30 * 60 * 1000,
+  /** How long a SCIM invitation link stays valid (seeds 002–004 "click the link in the email"). */
+  invitationLifetimeMs: 7 * 24 * 60 * 60 * 1000,
   /** Wrong codes accepted for one verification before it is burnt. */
   verificationMaxAttempts: 5,
   /** Who must sign in with SAML SSO when a workspace does not say: members marked SSO-required (JIT users are). */
   enforceSamlFor: 'selected' as 'all' | 'all-except-admins' | 'selected',
+  /**
+   * ACS checks (names in src/saml/checks/index.ts) switched off, to show what each one stops:
+   * an SP run this way is deliberately vulnerable. None by default.
+   */
+  disabledAcsChecks: [] as string[],
   /** PEM key pair for signing AuthnRequests and decrypting assertions; generated into dataDir when undefined. */
   keyPair: undefined as { privateKeyPem: string; certificatePem: string } | undefined,
 };

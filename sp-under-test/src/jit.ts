@@ -1,8 +1,9 @@
 import type { Db } from './db/open.js';
-import { DEFAULT_ROLE, SYSTEM_ROLES, roleAttributeFor } from './roles.js';
+import { DEFAULT_ROLE, SYSTEM_ROLES, roleAttributeFor, roleFromIdp } from './roles.js';
 import { audit } from './store/audit.js';
 import { addMember, createUser, findMemberByUserId, findUserByEmail, type Member } from './store/members.js';
 import { groupsOfMember, replaceMemberGroups } from './store/groups.js';
+import { INVITED, openInvitation } from './store/invitations.js';
 import { customRoleNames, type SamlSettings, type Workspace } from './store/workspaces.js';
 
 export const JIT_ERROR_CODES = {
@@ -10,6 +11,8 @@ export const JIT_ERROR_CODES = {
   ERR_JIT_UNKNOWN_ROLE: 'the IdP sent a role this workspace does not have (role names are case-sensitive)',
   ERR_JIT_NO_EMAIL: 'neither workato_email nor an email-format NameID was sent',
   ERR_MEMBER_INACTIVE: 'this member is not active in the workspace',
+  ERR_INVITATION_PENDING:
+    'this member was invited and has not verified their email address yet: open the link in the invitation email first',
 } as const;
 export type JitErrorCode = keyof typeof JIT_ERROR_CODES;
 
@@ -56,7 +59,8 @@ export function rolesFrom(
 ): Record<string, string> {
   const roles: Record<string, string> = {};
   for (const env of environments) {
-    const role = first(identity.attributes, roleAttributeFor(env, workspace.environments)) ?? DEFAULT_ROLE;
+    const sent = first(identity.attributes, roleAttributeFor(env, workspace.environments));
+    const role = sent === undefined ? DEFAULT_ROLE : roleFromIdp(sent);
     if (!knownRoles.has(role)) throw new LoginRefused('ERR_JIT_UNKNOWN_ROLE', `${role} for ${env}`);
     roles[env] = role;
   }
@@ -77,7 +81,9 @@ export type SignInResult =
       email: string;
       roles: Record<string, string>;
       groups: string[];
-    };
+    }
+  /** Seeds 002–004: provisioned and invited, but the email address is not verified yet. */
+  | { kind: 'invitation-pending'; member: Member; invitationExpired: boolean };
 
 /** The environments a JIT-created member gets access to (seed 001 "Environment access"). */
 export function jitEnvironments(workspace: Workspace, settings: SamlSettings): string[] {
@@ -126,6 +132,21 @@ export function signInWithSaml(
     const user = findUserByEmail(db, email);
     const existing = user && findMemberByUserId(db, workspace.id, user.id);
     if (existing) {
+      if (existing.status === INVITED) {
+        const invitation = openInvitation(db, existing.memberId);
+        // TROUBLESHOOTING of seeds 002–004: an existing account joins as for a further workspace.
+        if (invitation?.existingAccount) {
+          return {
+            kind: 'verify-email',
+            userId: existing.userId,
+            email: existing.email,
+            roles: existing.roles,
+            groups: groupsOfMember(db, existing.memberId),
+          };
+        }
+        const expired = !invitation || Date.parse(invitation.expiresAt) <= now.getTime();
+        return { kind: 'invitation-pending', member: existing, invitationExpired: expired };
+      }
       if (existing.status !== 'active') throw new LoginRefused('ERR_MEMBER_INACTIVE', existing.status);
       // Seed 001: the profile and permissions are never updated from SAML; groups only when syncing is on.
       if (settings.groupSync) {

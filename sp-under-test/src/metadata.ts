@@ -1,3 +1,4 @@
+import { certificateBody } from './saml/certificates.js';
 import { SamlRejected } from './saml/errors.js';
 import { NS, descendants, parseUntrusted, pureText } from './saml/xml.js';
 
@@ -21,10 +22,11 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
     const chosen = all.find((e) => e.getAttribute('Binding') === REDIRECT) ?? all[0];
     return chosen?.getAttribute('Location') ?? null;
   };
+  // SAML Metadata 2.4.1.1: a KeyDescriptor without use holds a key for signing and encryption alike.
   const certificates = descendants(idp, NS.MD, 'KeyDescriptor')
-    .filter((k) => (k.getAttribute('use') ?? 'signing') === 'signing')
+    .filter((k) => ['', 'signing'].includes(k.getAttribute('use') ?? ''))
     .flatMap((k) => descendants(k, NS.DS, 'X509Certificate'))
-    .map((c) => (pureText(c) ?? '').replace(/\s+/g, ''))
+    .map((c) => certificateBody(pureText(c) ?? ''))
     .filter(Boolean);
   const ssoUrl = endpoint('SingleSignOnService');
   const entityId = entity.getAttribute('entityID');

@@ -2,6 +2,7 @@ import type { Db } from './db/open.js';
 import { addJitMember } from './jit.js';
 import type { MailResult, Mailer } from './mail/mailer.js';
 import { audit } from './store/audit.js';
+import { INVITED, markInvitationAccepted } from './store/invitations.js';
 import { findMemberByUserId, type Member } from './store/members.js';
 import {
   codeMatches,
@@ -113,7 +114,24 @@ function join(db: Db, v: Verification, now: Date): Member {
     const workspace = findWorkspaceById(db, v.workspaceId);
     if (!workspace) throw new VerificationRefused('ERR_VERIFICATION_INVALID');
     const already = findMemberByUserId(db, v.workspaceId, v.userId);
-    if (already) return already;
+    if (already) {
+      // Seeds 002–004 TROUBLESHOOTING: an invited person who already had an account joins
+      // through this verification; the roles are the ones the IdP provisioned.
+      if (already.status === 'active') return already;
+      // Deprovisioned while the verification was pending: the link does not bring them back.
+      if (already.status !== INVITED) throw new VerificationRefused('ERR_VERIFICATION_INVALID');
+      markInvitationAccepted(db, already.memberId, now);
+      audit(
+        db,
+        workspace.id,
+        'invitation',
+        'invitation.accepted',
+        already.email,
+        { how: 'email-verified' },
+        now,
+      );
+      return findMemberByUserId(db, v.workspaceId, v.userId)!;
+    }
     const email = (
       db.prepare('SELECT email FROM users WHERE id = ?').get(v.userId) as { email: string } | undefined
     )?.email;

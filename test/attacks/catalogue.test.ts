@@ -6,6 +6,7 @@ import { SignedXml } from 'xml-crypto';
 import { CATALOGUE, armMutation, deliverResponse, findMutation } from '../../mock-idp/src/attacks/index.js';
 import { loadSetupFile } from '../../mock-idp/src/index.js';
 import { Tenant } from '../../mock-idp/src/tenant.js';
+import { loadScenarios } from '../../harness/src/scenario/load.js';
 import { ROOT } from '../helpers/world.js';
 
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -58,6 +59,25 @@ describe('mock-idp attack catalogue', () => {
       for (const s of m.spec)
         expect(s, m.id).to.match(/^(SAML (Core|Profiles|Bindings|Metadata|Security)|RFC\d+)/);
       expect(m.conformingSp, m.id).to.match(/^Refuses/);
+    }
+  });
+
+  it('names advisories only by CVE or GHSA ID, each at most once per entry', () => {
+    for (const m of CATALOGUE) {
+      const advisories = m.advisories ?? [];
+      expect(new Set(advisories).size, m.id).to.equal(advisories.length);
+      for (const a of advisories)
+        expect(a, m.id).to.match(/^(CVE-\d{4}-\d{4,}|GHSA(-[23456789cfghjmpqrvwx]{4}){3})$/);
+    }
+  });
+
+  it('every entry has its case in scenarios/saml-reject/, which names the entry and every advisory of it', () => {
+    const scenarios = loadScenarios([join(ROOT, 'scenarios/saml-reject')]);
+    for (const m of CATALOGUE) {
+      const s = scenarios.find((l) => l.scenario.case === m.id)?.scenario;
+      expect(s, m.id).to.not.equal(undefined);
+      expect(JSON.stringify(s!.steps), m.id).to.include(`"mutation":"${m.id}"`);
+      for (const a of m.advisories ?? []) expect(s!.requirements.join(' '), m.id).to.include(a);
     }
   });
 

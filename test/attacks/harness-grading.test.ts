@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedTarget } from '../../harness/src/env/embedded-target.js';
@@ -10,6 +11,67 @@ import { runSuite } from '../../harness/src/runner/run-suite.js';
 import { loadScenarios } from '../../harness/src/scenario/load.js';
 import { HTTP_ONLY_GRADING } from '../../harness/src/steps/attack-grading.js';
 import { ROOT } from '../helpers/world.js';
+
+/** The embedded reference SP, with its ACS URL (where the IdP posts) moved to `acsUrl`. */
+class MovedAcs implements Target {
+  readonly kind = 'external';
+  readonly description = 'reference SP whose ACS URL never answers';
+  private readonly inner = new EmbeddedTarget();
+  constructor(private readonly acsUrl: string) {}
+  async prepareRun(spec: RunSpec) {
+    return { ...(await this.inner.prepareRun(spec)), acsUrl: this.acsUrl };
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+/** The embedded reference SP, not saying which certificate it has (so the IdP cannot encrypt for it). */
+class NoCertificate implements Target {
+  readonly kind = 'external';
+  readonly description = 'reference SP without a declared certificate';
+  private readonly inner = new EmbeddedTarget();
+  async prepareRun(spec: RunSpec) {
+    const run = await this.inner.prepareRun(spec);
+    delete run.signingCertificatePem;
+    return run;
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+/** The embedded reference SP, posing as one configured by hand to trust a fixed tenant. */
+class ConfiguredByHand implements Target {
+  readonly kind = 'external';
+  readonly description = 'reference SP configured by hand';
+  private readonly inner = new EmbeddedTarget();
+  async prepareRun(spec: RunSpec) {
+    return { ...(await this.inner.prepareRun(spec)), keepIdpTenant: true };
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+/** Writes a one-step attack case graded by expect.refused with `refused` (YAML flow mapping). */
+function attackCase(mutation: string, refused: string, flow = 'sp-initiated'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'attack-scenario-'));
+  const file = join(dir, 'case.yaml');
+  writeFileSync(
+    file,
+    [
+      `case: ${mutation}`,
+      'title: a denial-of-service case with a time bound',
+      'requirements: ["SAML Security Considerations 6.5"]',
+      'given: { workspace: { environments: [DEV, TEST, PROD], customRoles: [mktg_ops], saml: { jit: true } } }',
+      'steps:',
+      `  - attack: { mutation: ${mutation}, user: maria.garcia@acme.example, flow: ${flow} }`,
+      `    expect: { refused: ${refused} }`,
+    ].join('\n'),
+  );
+  return file;
+}
 
 /** The embedded reference SP seen as an external SP without the observer API. */
 class WithoutObserver implements Target {
@@ -24,12 +86,13 @@ class WithoutObserver implements Target {
   }
 }
 
-async function run(file: string, target?: Target): Promise<Report> {
+async function run(file: string, target?: Target, stepTimeoutMs?: number): Promise<Report> {
   const runs = plan(loadScenarios([file]), { idps: ['okta'], driver: 'http' });
   try {
     return await runSuite(runs, {
       driver: 'http',
       workers: 1,
+      ...(stepTimeoutMs ? { stepTimeoutMs } : {}),
       reportsDir: mkdtempSync(join(tmpdir(), 'attack-grading-')),
       reporters: [],
       ...(target ? { target } : {}),
@@ -98,5 +161,85 @@ describe('harness: saml.reject grading', () => {
     const report = await run(file);
     expect(report.results[0]!.status).to.equal('error');
     expect(report.results[0]!.steps.at(-1)!.code).to.equal('ERR_SCENARIO_REFERENCE');
+  });
+
+  it('makes a case whose mutation encrypts for the SP not applicable when the target declares no certificate', async () => {
+    const file = join(ROOT, 'scenarios/saml-reject/plaintext-beside-encrypted.yaml');
+    const report = await run(file, new NoCertificate());
+    expect(report.results[0]!.status).to.equal('not-applicable');
+    expect(report.results[0]!.message).to.match(/no SP certificate/);
+    expect((await run(file)).results[0]!.status).to.equal('passed');
+  });
+
+  describe('trust that fails open: the SP is configured from IdP metadata shaped for the case', () => {
+    it('goes on when the SP refuses metadata without a signing key, and passes when the attack is refused', async () => {
+      const report = await run(join(ROOT, 'scenarios/saml-reject/trust-no-signing-key.yaml'));
+      expect(report.results[0]!.status).to.equal('passed');
+      expect(report.results[0]!.steps[0]!.message).to.match(
+        /SP refused the IdP metadata \(none\).*ERR_BAD_METADATA/,
+      );
+    });
+
+    it('is not applicable to a target configured by hand, which never sees the shaped metadata', async () => {
+      const report = await run(
+        join(ROOT, 'scenarios/saml-reject/trust-key-without-use.yaml'),
+        new ConfiguredByHand(),
+      );
+      expect(report.results[0]!.status).to.equal('not-applicable');
+      expect(report.results[0]!.message).to.match(/configured by hand/);
+    });
+  });
+
+  describe('denial-of-service cases are graded on the time to the refusal', () => {
+    it('passes the reference SP, which refuses the deflate bomb within the bound', async () => {
+      const report = await run(join(ROOT, 'scenarios/saml-reject/deflate-bomb.yaml'));
+      expect(report.results[0]!.status).to.equal('passed');
+      expect(report.results[0]!.steps.at(-1)!.evidence.observed).to.have.property('answeredInMs');
+    });
+
+    it('fails an SP that refuses, but later than the bound', async () => {
+      const report = await run(attackCase('saml.reject.deflate-bomb', '{ within: 1ms }'));
+      expect(report.results[0]!.status).to.equal('failed');
+      expect(report.results[0]!.message).to.match(
+        /did not answer saml\.reject\.deflate-bomb: no answer within 1ms/,
+      );
+    });
+
+    /** Runs `refused` against an ACS that swallows the request (`hang`) or drops the connection (`reset`). */
+    async function againstBrokenAcs(behaviour: 'hang' | 'reset', refused: string): Promise<Report> {
+      const sockets = new Set<Socket>();
+      const acs = createServer((s) => {
+        sockets.add(s);
+        if (behaviour === 'reset') s.once('data', () => s.resetAndDestroy());
+      });
+      await new Promise<void>((r) => acs.listen(0, '127.0.0.1', r));
+      const { port } = acs.address() as AddressInfo;
+      try {
+        const file = attackCase('saml.reject.deep-nesting', refused, 'idp-initiated');
+        return await run(file, new MovedAcs(`http://127.0.0.1:${port}/acs`), 5000);
+      } finally {
+        for (const s of sockets) s.destroy();
+        acs.close();
+      }
+    }
+
+    it('fails, not errors, an SP that never answers the hostile message', async () => {
+      const report = await againstBrokenAcs('hang', '{ within: 1s }');
+      expect(report.results[0]!.status).to.equal('failed');
+      expect(report.results[0]!.message).to.match(
+        /did not answer saml\.reject\.deep-nesting: no answer within 1s/,
+      );
+    });
+
+    it('fails, not errors, an SP that drops the connection on the hostile message', async () => {
+      const report = await againstBrokenAcs('reset', '{ within: 4s }');
+      expect(report.results[0]!.status).to.equal('failed');
+      expect(report.results[0]!.message).to.match(/did not answer saml\.reject\.deep-nesting: .*ECONNRESET/);
+    });
+
+    it('keeps a dropped connection a harness error when the case bounds no time', async () => {
+      const report = await againstBrokenAcs('reset', '{}');
+      expect(report.results[0]!.status).to.equal('error');
+    });
   });
 });

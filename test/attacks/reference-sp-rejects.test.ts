@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { CATALOGUE } from '../../mock-idp/src/attacks/index.js';
+import { CATALOGUE, armMutation, deliverResponse } from '../../mock-idp/src/attacks/index.js';
 import { startWorld, type World } from '../helpers/world.js';
-import { MARIA, signInWith, spState, strictPolicy } from './forge.js';
+import { MARIA, postValue, signInWith, spState, strictPolicy } from './forge.js';
 
 /** The refusal code the reference SP gives each catalogue entry. */
 const EXPECTED: Record<string, string> = {
@@ -45,7 +45,34 @@ const EXPECTED: Record<string, string> = {
   oversized: 'ERR_SAML_TOO_LARGE',
   'malformed-base64': 'ERR_SAML_ENCODING',
   'malformed-deflate': 'ERR_SAML_ENCODING',
+  'digest-value-in-extensions': 'ERR_SAML_SIGNATURE_INVALID',
+  'signature-scope-by-position': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'multiple-signed-info': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'digest-value-comment': 'ERR_SAML_SIGNATURE_INVALID',
+  'void-canonicalization': 'ERR_SAML_SIGNATURE_INVALID',
+  'assertion-in-advice': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'attribute-value-comment': 'ERR_SAML_MALFORMED',
+  'plaintext-beside-encrypted': 'ERR_SAML_MULTIPLE_ASSERTIONS',
+  'donor-signed-metadata': 'ERR_SAML_SIGNATURE_INVALID',
+  'donor-signed-logout-response': 'ERR_SAML_MALFORMED',
+  'encrypted-assertion-unsigned': 'ERR_SAML_SIGNATURE_INVALID',
+  'doctype-differential': 'ERR_SAML_DTD_FORBIDDEN',
+  'namespace-prefix-redeclared': 'ERR_SAML_NAMESPACE',
+  'namespace-default-changed': 'ERR_SAML_NAMESPACE',
+  'entity-hidden-assertion': 'ERR_SAML_DTD_FORBIDDEN',
+  'attribute-outside-signed': 'ERR_SAML_MALFORMED',
+  'attribute-duplicate-name-format': 'ERR_SAML_ATTRIBUTES',
+  'deflate-bomb': 'ERR_SAML_ENCODING',
+  'huge-message': 'ERR_SAML_TOO_LARGE',
+  'deep-nesting': 'ERR_SAML_TOO_COMPLEX',
+  'trust-no-signing-key': 'ERR_SAML_NOT_CONFIGURED',
+  'trust-key-without-use': 'ERR_SAML_SIGNATURE_INVALID',
+  'trust-encryption-only-key': 'ERR_SAML_NOT_CONFIGURED',
+  'trust-expired-certificate': 'ERR_SAML_SIGNATURE_INVALID',
 };
+
+/** Refusals that are not 403: a form over the size limit is refused as 413 Content Too Large. */
+const STATUS: Record<string, number> = { 'huge-message': 413 };
 
 const short = (id: string) => id.slice('saml.reject.'.length);
 
@@ -58,17 +85,17 @@ describe('attack catalogue against the reference SP: every mutation is refused w
     describe(`${vendor} profile`, () => {
       let world: World;
       before(async () => {
-        world = await startWorld({ vendor });
+        world = await startWorld({ vendor, spCertificate: true });
         await strictPolicy(world);
       });
       after(() => world.close());
 
-      for (const m of CATALOGUE.filter((x) => !x.needs?.consumedResponse)) {
+      for (const m of CATALOGUE.filter((x) => !x.needs?.consumedResponse && !x.needs?.metadataKey)) {
         it(`${short(m.id)} → ${EXPECTED[short(m.id)]}, no account, no session`, async () => {
           if (m.needs?.sha1Refused) await strictPolicy(world, true);
           const res = await signInWith(world, m.id);
           if (m.needs?.sha1Refused) await strictPolicy(world, false);
-          expect(res.status).to.equal(403);
+          expect(res.status).to.equal(STATUS[short(m.id)] ?? 403);
           expect(res.code).to.equal(EXPECTED[short(m.id)]);
           expect(await spState(world)).to.deep.equal({ members: [], sessions: [] });
         });
@@ -86,4 +113,30 @@ describe('attack catalogue against the reference SP: every mutation is refused w
       });
     });
   }
+
+  describe('trust that fails open: the SP configured from metadata without a usable signing key trusts nothing', () => {
+    for (const vendor of ['okta', 'onelogin', 'entra', 'google']) {
+      for (const m of CATALOGUE.filter((x) => x.needs?.metadataKey)) {
+        it(`${vendor}: ${short(m.id)} → ${EXPECTED[short(m.id)]}, no account, no session`, async () => {
+          const world = await startWorld({ vendor, metadataKey: m.needs!.metadataKey! });
+          try {
+            armMutation(world.tenant, m.id);
+            const value = deliverResponse(
+              world.tenant,
+              world.tenant.user(MARIA)!,
+              undefined,
+              world.acsUrl,
+              new Date(),
+            );
+            const res = await postValue(world, value);
+            expect(res.code).to.equal(EXPECTED[short(m.id)]);
+            expect(res.status).to.equal(res.code === 'ERR_SAML_NOT_CONFIGURED' ? 409 : 403);
+            expect(await spState(world)).to.deep.equal({ members: [], sessions: [] });
+          } finally {
+            await world.close();
+          }
+        });
+      }
+    }
+  });
 });

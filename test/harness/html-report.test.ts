@@ -36,16 +36,23 @@ describe('harness: HTML report', function () {
     step.evidence.screenshot = shot;
     step.evidence.scim = [
       {
-        request: { method: 'POST', url: 'http://sp/scim/v2/Users', body: { userName: 'a@acme.example' } },
-        response: { status: 201, body: { id: 'u1', userName: 'a@acme.example' } },
+        at: '2026-01-01T00:00:00.000Z',
+        method: 'POST',
+        url: 'http://sp/scim/v2/Users',
+        requestBody: { userName: 'a@acme.example' },
+        status: 201,
+        responseBody: { id: 'u1', userName: 'a@acme.example' },
       },
     ];
     step.evidence.mail = [
       {
+        id: 1,
+        receivedAt: '2026-01-01T00:00:00.000Z',
         from: 'sp@acme.example',
         to: ['a@acme.example'],
         subject: 'Verify your email',
         text: 'Open the link',
+        links: ['http://sp/verify/abc'],
       },
     ];
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSetupFile, startIdp, type RunningIdp, type TenantSetup } from '../../mock-idp/src/index.js';
+import type { MetadataKey } from '../../mock-idp/src/setup.js';
 import { Tenant } from '../../mock-idp/src/tenant.js';
 import { startSp, type RunningSp } from '../../sp-under-test/src/index.js';
 
@@ -37,9 +38,23 @@ export interface World {
 }
 
 export async function startWorld(
-  opts: { dataDir?: string; vendor?: string; environments?: string[] } = {},
+  opts: {
+    dataDir?: string;
+    vendor?: string;
+    environments?: string[];
+    /** Give the IdP app the SP's certificate, so the tenant can encrypt for the SP. */
+    spCertificate?: boolean;
+    /** ACS checks the reference SP runs without (a deliberately vulnerable SP). */
+    disabledAcsChecks?: string[];
+    /** How the IdP metadata the SP is first configured from lists the signing key. */
+    metadataKey?: MetadataKey;
+  } = {},
 ): Promise<World> {
-  const sp = await startSp({ keyPair: spKeys(), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  const sp = await startSp({
+    keyPair: spKeys(),
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.disabledAcsChecks ? { disabledAcsChecks: opts.disabledAcsChecks } : {}),
+  });
   const idp = await startIdp();
   const created = await admin<{ saml: { entityId: string; acsUrl: string } }>(sp, 'POST', '/workspaces', {
     slug: 'acme',
@@ -49,7 +64,13 @@ export async function startWorld(
   const base = loadSetupFile(join(ROOT, `fixtures/setups/${opts.vendor ?? 'okta'}.yaml`));
   const setup: TenantSetup = {
     ...base,
-    app: { ...base.app, ssoUrl: created.body.saml.acsUrl, audience: created.body.saml.entityId },
+    app: {
+      ...base.app,
+      ssoUrl: created.body.saml.acsUrl,
+      audience: created.body.saml.entityId,
+      ...(opts.spCertificate ? { spCertificatePem: spKeys().certificatePem } : {}),
+      ...(opts.metadataKey ? { metadataKey: opts.metadataKey } : {}),
+    },
   };
   const tenant = new Tenant(setup, () => idp.url);
   idp.tenants.set(setup.tenant, tenant);

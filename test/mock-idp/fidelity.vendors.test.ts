@@ -5,7 +5,12 @@ import { loadSetupFile, type TenantSetup } from '../../mock-idp/src/setup.js';
 import { Tenant } from '../../mock-idp/src/tenant.js';
 import type { VendorId } from '../../mock-idp/src/profiles/profile.js';
 import { ROOT, spKeys } from '../helpers/world.js';
-import { FEATURE_NAMES, compareFeatures, extractFeatures, type Features } from './saml-features.js';
+import {
+  FEATURE_NAMES,
+  compareFeatures,
+  extractFeatures,
+  type Features,
+} from '../../harness/src/import/saml-features.js';
 
 const SAMPLES = join(ROOT, '..', 'shared', 'idp-samples');
 const VENDORS: VendorId[] = ['okta', 'onelogin', 'entra', 'google'];

@@ -6,9 +6,18 @@ import { captureSaml } from './saml-capture.js';
 
 const MAX_HOPS = 25;
 
+/**
+ * The page's text as a person reads it, like a browser's innerText: block elements (headings,
+ * paragraphs, table cells) are separated, so "Signed in as a@b.example" and the paragraph after
+ * it do not run together; the doctype, scripts, styles and the head are not text.
+ */
 function visibleText(root: HTMLElement): string {
   for (const el of root.querySelectorAll('script,style,head')) el.remove();
-  return root.textContent.replace(/\s+/g, ' ').trim();
+  const text = (root.querySelector('body') ?? root).structuredText;
+  return text
+    .replace(/^\s*<!doctype[^>]*>/i, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Whether a page submits its first form on load, as the SAML POST binding does. */

@@ -1,4 +1,5 @@
 import { HarnessError } from '../errors.js';
+import { httpExchange, whyNoAnswer, type HttpAnswer } from '../http-exchange.js';
 
 /** Small JSON-over-HTTP client; network failures and 5xx become HarnessErrors that name the target. */
 export async function requestJson<T>(
@@ -10,44 +11,37 @@ export async function requestJson<T>(
   timeoutMs = 15_000,
   extraHeaders: Record<string, string> = {},
 ): Promise<{ status: number; body: T }> {
-  let res: Response;
+  let res: HttpAnswer;
   try {
-    res = await fetch(url, {
+    res = await httpExchange(url, {
       method,
+      token: token || undefined,
       headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         accept: 'application/json',
         ...extraHeaders,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
     });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
-    throw new HarnessError('ERR_TARGET_UNREACHABLE', `${what}: ${method} ${url} failed (${cause})`, {
+    throw new HarnessError('ERR_TARGET_UNREACHABLE', `${what}: ${method} ${url} failed (${whyNoAnswer(e)})`, {
       cause: e,
     });
   }
-  const text = await res.text();
   if (res.status >= 500) {
     throw new HarnessError(
       'ERR_TARGET_PROTOCOL',
-      `${what}: ${method} ${url} answered ${res.status}: ${text.slice(0, 200)}`,
+      `${what}: ${method} ${url} answered ${res.status}: ${res.text.slice(0, 200)}`,
     );
   }
-  let parsed: unknown = undefined;
-  if (text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new HarnessError(
-        'ERR_TARGET_PROTOCOL',
-        `${what}: ${method} ${url} answered ${res.status} with non-JSON: ${text.slice(0, 200)}`,
-      );
-    }
+  if (res.text && res.json === undefined) {
+    throw new HarnessError(
+      'ERR_TARGET_PROTOCOL',
+      `${what}: ${method} ${url} answered ${res.status} with non-JSON: ${res.text.slice(0, 200)}`,
+    );
   }
-  return { status: res.status, body: parsed as T };
+  return { status: res.status, body: res.json as T };
 }
 
 export async function expectOk<T>(

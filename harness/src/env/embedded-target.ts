@@ -7,12 +7,22 @@ import { expectOk } from './clients.js';
 import { MailCatcher } from './mail-catcher.js';
 import { ReferenceApiObserver } from './observers/reference-api.js';
 import type { PageMap } from './pages.js';
-import type { RunSpec, RunTarget, Target, WorkspaceSpec } from './target.js';
+import { customRoleBody, type RunSpec, type RunTarget, type Target, type WorkspaceSpec } from './target.js';
 
 const spKeys = () => ({
   privateKeyPem: readFileSync(join(FIXTURES_DIR, 'keys', 'sp.key.pem'), 'utf8'),
   certificatePem: readFileSync(join(FIXTURES_DIR, 'keys', 'sp.cert.pem'), 'utf8'),
 });
+
+/**
+ * Something in front of each run's SP (a proxy, say) that people and tools reach it through:
+ * its URL becomes the SP's public URL, and it learns the SP once that is listening.
+ */
+export interface SpFront {
+  url: string;
+  attach(sp: RunningSp): void;
+  close(): Promise<void>;
+}
 
 /**
  * The embedded reference SP. Each run gets its own SP instance with its own SQLite file,
@@ -26,6 +36,8 @@ export class EmbeddedTarget implements Target {
   private readonly keys = spKeys();
   private catcher: Promise<MailCatcher> | undefined;
 
+  constructor(private readonly options: { front?: () => Promise<SpFront> } = {}) {}
+
   private mailCatcher(): Promise<MailCatcher> {
     this.catcher ??= MailCatcher.start();
     return this.catcher;
@@ -33,13 +45,30 @@ export class EmbeddedTarget implements Target {
 
   async prepareRun(spec: RunSpec): Promise<RunTarget> {
     const mail = await this.mailCatcher();
-    const sp = await startSp({ keyPair: this.keys, smtp: { host: mail.host, port: mail.port } });
+    const front = await this.options.front?.();
+    let sp: RunningSp;
+    try {
+      sp = await startSp({
+        keyPair: this.keys,
+        smtp: { host: mail.host, port: mail.port },
+        ...(front ? { publicUrl: front.url } : {}),
+      });
+    } catch (e) {
+      await front?.close();
+      throw e;
+    }
+    front?.attach(sp);
+    const url = front?.url ?? sp.url;
+    const stop = async () => {
+      await sp.close();
+      await front?.close();
+    };
     try {
       const admin = (method: string, path: string, body?: unknown) =>
         expectOk<Record<string, unknown>>(
           'reference SP admin API',
           method,
-          `${sp.url}/api/admin${path}`,
+          `${url}/api/admin${path}`,
           sp.adminToken,
           body,
         );
@@ -51,8 +80,16 @@ export class EmbeddedTarget implements Target {
           ...(ws.environments ? { environments: ws.environments } : {}),
         })) as { saml: { entityId: string; acsUrl: string } };
         for (const role of ws.customRoles ?? [])
-          await admin('POST', `/workspaces/${ws.slug}/roles`, { name: role });
-        return view(sp, this.keys.certificatePem, ws.slug, created.saml, admin, mail, addWorkspace);
+          await admin('POST', `/workspaces/${ws.slug}/roles`, customRoleBody(role));
+        return view(
+          { url, adminToken: sp.adminToken, stop },
+          this.keys.certificatePem,
+          ws.slug,
+          created.saml,
+          admin,
+          mail,
+          addWorkspace,
+        );
       };
       return await addWorkspace({
         slug: 'acme',
@@ -61,7 +98,7 @@ export class EmbeddedTarget implements Target {
         ...(spec.customRoles ? { customRoles: spec.customRoles } : {}),
       });
     } catch (e) {
-      await sp.close();
+      await stop();
       throw e;
     }
   }
@@ -89,7 +126,7 @@ export function referencePages(url: string, workspace: string): PageMap {
 
 /** The run seen from one workspace of its SP. Disposing any view stops the SP. */
 function view(
-  sp: RunningSp,
+  sp: { url: string; adminToken: string; stop(): Promise<void> },
   certificatePem: string,
   workspace: string,
   saml: { entityId: string; acsUrl: string },
@@ -116,6 +153,6 @@ function view(
     admin,
     addWorkspace,
     mail,
-    dispose: () => sp.close(),
+    dispose: () => sp.stop(),
   };
 }

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { HarnessError } from '../errors.js';
+import { httpExchange, whyNoAnswer, type HttpAnswer } from '../http-exchange.js';
 import { capabilitiesOf, declaredSloUrls, type TargetCapabilities } from './capabilities.js';
 import { expectOk } from './clients.js';
 import { observerFor } from './observers/index.js';
 import { absolutePage, type PageMap, type PageName } from './pages.js';
 import { readSpMetadata, type SpMetadata } from './sp-metadata.js';
 import type { TargetFile } from './target-file.js';
-import type { RunSpec, RunTarget, Target } from './target.js';
+import { customRoleBody, type RunSpec, type RunTarget, type Target } from './target.js';
 
 export { loadTargetFile, TARGET_SCHEMA, type TargetFile } from './target-file.js';
 export { readSpMetadata } from './sp-metadata.js';
@@ -18,15 +19,17 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Fetches and reads the SP's metadata; an SP that does not answer is unreachable, one that answers wrongly a protocol error. */
 export async function fetchSpMetadata(name: string, url: string, timeoutMs = 15_000): Promise<SpMetadata> {
-  let res: Response;
+  let res: HttpAnswer;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    res = await httpExchange(url, { method: 'GET', timeoutMs });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
-    throw new HarnessError('ERR_TARGET_UNREACHABLE', `${name}: GET ${url} failed (${cause})`, { cause: e });
+    throw new HarnessError('ERR_TARGET_UNREACHABLE', `${name}: GET ${url} failed (${whyNoAnswer(e)})`, {
+      cause: e,
+    });
   }
-  if (!res.ok) throw new HarnessError('ERR_TARGET_PROTOCOL', `${name}: GET ${url} answered ${res.status}`);
-  return readSpMetadata(await res.text());
+  if (res.status >= 400)
+    throw new HarnessError('ERR_TARGET_PROTOCOL', `${name}: GET ${url} answered ${res.status}`);
+  return readSpMetadata(res.text);
 }
 
 /**
@@ -87,7 +90,7 @@ export class ExternalTarget implements Target {
         ...(spec.environments ? { environments: spec.environments } : {}),
       })) as { saml?: { entityId?: string; acsUrl?: string } };
       for (const role of spec.customRoles ?? [])
-        await admin('POST', `/workspaces/${workspace}/roles`, { name: role });
+        await admin('POST', `/workspaces/${workspace}/roles`, customRoleBody(role));
       entityId = created.saml?.entityId ?? entityId;
       acsUrl = created.saml?.acsUrl ?? acsUrl;
       configureSaml = async (metadataXml, settings) => {

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSetupFile, startIdp, type RunningIdp, type TenantSetup } from '../../../mock-idp/src/index.js';
+import {
+  loadSetupFile,
+  setRoleAttributes,
+  startIdp,
+  type RunningIdp,
+  type TenantSetup,
+} from '../../../mock-idp/src/index.js';
 import { HarnessError } from '../errors.js';
+import { httpExchange } from '../http-exchange.js';
 import { FIXTURES_DIR, PROJECT_ROOT } from '../paths.js';
 import type { IdpId, ScenarioUser } from '../scenario/types.js';
 import { expectOk, requestJson } from './clients.js';
@@ -30,6 +37,8 @@ export interface RunTenantSpec {
   /** The app requires signed AuthnRequests and logout messages. */
   wantAuthnRequestsSigned?: boolean;
   sloBinding?: 'redirect' | 'post';
+  /** How the tenant's metadata lists its signing key (mock IdP setup `app.metadataKey`). */
+  metadataKey?: 'signing' | 'no-use' | 'encryption-only' | 'none' | 'expired';
 }
 
 /** The mock IdP, driven over its admin API. One process serves every run, each in its own tenant. */
@@ -59,9 +68,10 @@ export class MockIdp {
       });
     }
     const users = [...setup.users];
-    for (const u of run.users ?? []) {
+    for (const { roles, ...u } of run.users ?? []) {
       const i = users.findIndex((x) => x.login.toLowerCase() === u.login.toLowerCase());
       const merged = { password: 'Harness-Test-1!', ...(i >= 0 ? users[i] : {}), ...u };
+      if (roles) setRoleAttributes(setup, merged, roles);
       if (i >= 0) users[i] = merged;
       else users.push(merged);
     }
@@ -78,6 +88,7 @@ export class MockIdp {
           ? { wantAuthnRequestsSigned: run.wantAuthnRequestsSigned }
           : {}),
         ...(run.sloBinding ? { sloBinding: run.sloBinding } : {}),
+        ...(run.metadataKey ? { metadataKey: run.metadataKey } : {}),
       },
       users,
     };
@@ -106,6 +117,11 @@ export class MockIdp {
     if (r.status === 404 && /mutation/i.test(r.body?.error?.message ?? '')) {
       throw new HarnessError('ERR_SCENARIO_REFERENCE', `the attack catalogue has no ${mutation}`);
     }
+    if (r.status === 409) {
+      throw new MutationPrecondition(
+        `${mutation} cannot be armed: ${r.body?.error?.message ?? 'precondition'}`,
+      );
+    }
     if (r.status >= 400)
       throw new HarnessError('ERR_IDP', `PUT ${url} answered ${r.status}: ${JSON.stringify(r.body)}`);
   }
@@ -128,9 +144,9 @@ export class MockIdp {
   }
 
   async removeTenant(tenant: string): Promise<void> {
-    await fetch(`${this.idp.url}/api/admin/tenants/${tenant}`, {
+    await httpExchange(`${this.idp.url}/api/admin/tenants/${tenant}`, {
       method: 'DELETE',
-      headers: { authorization: `Bearer ${this.idp.adminToken}` },
+      token: this.idp.adminToken,
     }).catch(() => undefined);
   }
 
@@ -146,3 +162,8 @@ export class MockIdp {
 }
 
 export const readText = (p: string) => readFileSync(p, 'utf8');
+
+/** The tenant lacks what a mutation needs (an SP certificate to encrypt for, an earlier response …). */
+export class MutationPrecondition extends Error {
+  override readonly name = 'MutationPrecondition';
+}

@@ -111,10 +111,20 @@ export class MailCatcher {
     match: (m: CaughtMail) => boolean = () => true,
     timeoutMs = 5000,
   ): Promise<CaughtMail | undefined> {
+    return (await this.atLeast(address, 1, match, timeoutMs)).at(-1);
+  }
+
+  /** Messages to `address` that `match` accepts, waiting up to `timeoutMs` until there are at least `count` (SMTP delivery runs after the SP answers). */
+  async atLeast(
+    address: string,
+    count: number,
+    match: (m: CaughtMail) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<CaughtMail[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.to(address, match).at(-1);
-      if (found || Date.now() >= deadline) return found;
+      const found = this.to(address, match);
+      if (found.length >= count || Date.now() >= deadline) return found;
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);

@@ -38,7 +38,7 @@ export interface RunTarget {
   ): Promise<void>;
   /** Recognises a page on which `email` is signed in. */
   isSignedInAs(page: { url: string; text: string }, email: string): boolean;
-  /** Calls the SP's admin API (design §3) and returns the JSON answer; absent when the target has none. */
+  /** Calls the SP's admin API (as the reference SP's, sp-under-test/README.md) and returns the JSON answer; absent when the target has none. */
   admin?(method: string, path: string, body?: unknown): Promise<unknown>;
   /** Adds another workspace of the same organisation to this run's SP; returns the run seen from it. */
   addWorkspace?(spec: WorkspaceSpec): Promise<RunTarget>;
@@ -51,11 +51,26 @@ export interface RunTarget {
   dispose(): Promise<void>;
 }
 
+/**
+ * A custom role of the workspace: a name, or a name with what it may do (seed 000 "custom roles
+ * with specific access to folders, or permissions to edit connections and recipes").
+ */
+export type CustomRoleSpec =
+  | string
+  | {
+      name: string;
+      permissions?: { folders?: string[]; recipes?: AccessLevel; connections?: AccessLevel };
+    };
+export type AccessLevel = 'none' | 'view' | 'edit';
+
+/** The admin API body that creates the role. */
+export const customRoleBody = (r: CustomRoleSpec) => (typeof r === 'string' ? { name: r } : r);
+
 export interface WorkspaceSpec {
   slug: string;
   name?: string;
   environments?: string[];
-  customRoles?: string[];
+  customRoles?: CustomRoleSpec[];
 }
 
 export interface RunSpec {
@@ -63,7 +78,7 @@ export interface RunSpec {
   /** The run's IdP profile; fills {idp} in a target file's URLs. */
   idp: IdpId;
   environments?: string[];
-  customRoles?: string[];
+  customRoles?: CustomRoleSpec[];
 }
 
 /** Something that can give each run an isolated SP to test: the embedded reference SP or an external one. */

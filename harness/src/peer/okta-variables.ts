@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { bearer } from '../http-exchange.js';
 
 /**
  * The variables Okta's initial script (Initial_Script_Spec.txt) gives its SCIM suites, as the
@@ -14,7 +15,7 @@ export function oktaSpecVariables(scimBaseUrl: string, token: string): Record<st
   const email = `${given}${family}@atko.com`;
   return {
     SCIMBaseURL: scimBaseUrl,
-    auth: `Bearer ${token}`,
+    auth: bearer(token),
     randomGivenName: given,
     randomFamilyName: family,
     randomEmail: email,
@@ -36,7 +37,7 @@ export function oktaCrudVariables(
     oktaAppId: okta.appId,
     oktaToken: okta.apiToken,
     SCIMUrl: scim.baseUrl,
-    SCIMAuth: `Bearer ${scim.token}`,
+    SCIMAuth: bearer(scim.token),
     okta_user_firstname: first,
     okta_user_firstname_update: `${first}Updated`,
     okta_user_lastname: last,

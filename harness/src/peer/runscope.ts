@@ -1,5 +1,6 @@
 import { runInNewContext } from 'node:vm';
 import { assert as chaiAssert } from 'chai';
+import { httpExchange, type HttpAnswer } from '../http-exchange.js';
 
 /**
  * An interpreter of Runscope (BlazeMeter API Monitoring) test exports: the format Okta
@@ -117,15 +118,7 @@ export const COMPARISONS: Record<string, (actual: unknown, expected: string) => 
   is_null: (a) => a === null,
 };
 
-interface Exchange {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  json: unknown;
-  timeMs: number;
-}
-
-function sourceValue(x: Exchange, source: string, property?: string): unknown {
+function sourceValue(x: HttpAnswer, source: string, property?: string): unknown {
   switch (source) {
     case 'response_status':
       return x.status;
@@ -136,16 +129,20 @@ function sourceValue(x: Exchange, source: string, property?: string): unknown {
     case 'response_headers':
       return property ? x.headers[property.toLowerCase()] : x.headers;
     case 'response_text':
-      return x.body;
+      return x.text;
     case 'response_size':
-      return Buffer.byteLength(x.body);
+      return Buffer.byteLength(x.text);
     default:
       throw new PeerSuiteError(`unknown assertion source ${source}`);
   }
 }
 
 /** Runs a script as Runscope does: `response`, `request`, `variables`, `assert` (chai) and `log` in scope. */
-function runScript(code: string, x: Exchange | undefined, vars: Record<string, string>): string | undefined {
+function runScript(
+  code: string,
+  x: HttpAnswer | undefined,
+  vars: Record<string, string>,
+): string | undefined {
   if (!code.trim()) return undefined;
   const assertFn = Object.assign((v: unknown, msg?: string) => chaiAssert.ok(v, msg), chaiAssert);
   const variables = {
@@ -156,7 +153,7 @@ function runScript(code: string, x: Exchange | undefined, vars: Record<string, s
     runInNewContext(
       code,
       {
-        response: x && { status: x.status, body: x.body, headers: x.headers, response_time_ms: x.timeMs },
+        response: x && { status: x.status, body: x.text, headers: x.headers, response_time_ms: x.timeMs },
         variables,
         assert: assertFn,
         log: () => undefined,
@@ -230,25 +227,14 @@ export async function runRunscopeExport(doc: RunscopeExport, opts: RunOptions): 
       scriptErrors,
       passed: false,
     };
-    let x: Exchange;
+    let x: HttpAnswer;
     try {
-      const started = performance.now();
-      const res = await fetch(encodeURI(decodeURI(url)), {
+      x = await httpExchange(encodeURI(decodeURI(url)), {
         method: step.method,
         headers,
         body,
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
+        timeoutMs: opts.timeoutMs ?? 30_000,
       });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      const got: Record<string, string> = {};
-      res.headers.forEach((v, k) => void (got[k] = v));
-      x = { status: res.status, headers: got, body: text, json, timeMs: performance.now() - started };
     } catch (e) {
       outcome.error = `${step.method} ${url} failed: ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`;
       outcome.durationMs = Date.now() - t0;

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import type { CaseResult, Report, Status, StepResult } from '../model.js';
+import type { CaseResult, MailEvidence, Report, ScimExchange, Status, StepResult } from '../model.js';
 import { ALL_IDPS } from '../scenario/types.js';
 import { prettyXml } from './pretty-xml.js';
 import type { Reporter } from './reporter.js';
@@ -39,23 +39,17 @@ function dataUri(path: string, baseDir: string): string | undefined {
   return `data:${type};base64,${readFileSync(file).toString('base64')}`;
 }
 
-/** A SCIM exchange as the transcript shows it; tolerant of the shapes drivers record. */
-function scimEntry(entry: unknown): string {
-  if (!entry || typeof entry !== 'object') return `<pre>${pretty(entry)}</pre>`;
-  const e = entry as Record<string, unknown>;
-  const req = (e.request as Record<string, unknown> | undefined) ?? e;
-  const res = (e.response as Record<string, unknown> | undefined) ?? e;
-  const method = req.method ?? '';
-  const url = req.url ?? req.path ?? '';
-  const status = res.status ?? '';
-  const reqBody = req.body ?? e.requestBody;
-  const resBody = res.body ?? e.responseBody;
-  if (!method && !url) return `<pre>${pretty(entry)}</pre>`;
-  const body = (b: unknown) =>
-    b === undefined || b === '' ? '' : `<pre>${typeof b === 'string' ? esc(tryJson(b)) : pretty(b)}</pre>`;
+const jsonBody = (b: unknown) =>
+  b === undefined || b === '' ? '' : `<pre>${typeof b === 'string' ? esc(tryJson(b)) : pretty(b)}</pre>`;
+
+/** A SCIM exchange as the transcript shows it: the request, then the answer (or why none came). */
+function scimEntry(e: ScimExchange): string {
+  const answer = e.error
+    ? `no answer: ${esc(e.error)}`
+    : `<b class="http-${esc(String(e.status).charAt(0))}xx">${esc(e.status)}</b>`;
   return (
-    `<div class="scim"><div class="req"><b>${esc(method)}</b> ${esc(url)}</div>${body(reqBody)}` +
-    `<div class="res">→ <b class="http-${esc(String(status).charAt(0))}xx">${esc(status)}</b></div>${body(resBody)}</div>`
+    `<div class="scim"><div class="req"><b>${esc(e.method)}</b> ${esc(e.url)}</div>${jsonBody(e.requestBody)}` +
+    `<div class="res">→ ${answer}</div>${jsonBody(e.responseBody)}</div>`
   );
 }
 
@@ -67,23 +61,20 @@ function tryJson(s: string): string {
   }
 }
 
-function mailEntry(entry: unknown): string {
-  if (!entry || typeof entry !== 'object') return `<pre>${pretty(entry)}</pre>`;
-  const m = entry as Record<string, unknown>;
-  const head = ['from', 'to', 'subject', 'date']
-    .filter((k) => m[k] !== undefined)
-    .map(
-      (k) =>
-        `<div><span class="k">${k}</span> ${esc(Array.isArray(m[k]) ? (m[k] as unknown[]).join(', ') : m[k])}</div>`,
-    )
+function mailEntry(m: MailEvidence): string {
+  const head = (
+    [
+      ['from', m.from],
+      ['to', m.to.join(', ')],
+      ['subject', m.subject],
+      ['received', m.receivedAt],
+    ] as const
+  )
+    .map(([k, v]) => `<div><span class="k">${k}</span> ${esc(v)}</div>`)
     .join('');
-  const text = m.text ?? m.body;
-  const links = Array.isArray(m.links) ? (m.links as unknown[]) : [];
   return (
-    `<div class="mail">${head}` +
-    (text !== undefined ? `<pre>${esc(text)}</pre>` : '') +
-    (links.length ? `<ul>${links.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : '') +
-    (!head && text === undefined ? `<pre>${pretty(entry)}</pre>` : '') +
+    `<div class="mail">${head}<pre>${esc(m.text)}</pre>` +
+    (m.links.length ? `<ul>${m.links.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : '') +
     `</div>`
   );
 }

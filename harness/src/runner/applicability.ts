@@ -43,8 +43,10 @@ function settingProblems(s: Scenario, caps: TargetCapabilities): string[] {
   if (w.environments)
     need('environments', w.environments, same(have.environments, w.environments), have.environments);
   if (w.customRoles?.length) {
-    const missing = w.customRoles.filter((r) => !(have.customRoles ?? []).includes(r));
-    need('customRoles', w.customRoles, missing.length === 0, have.customRoles);
+    // A role with permissions of its own must have been set up by hand as the case needs: only its name can be declared.
+    const names = w.customRoles.map((r) => (typeof r === 'string' ? r : r.name));
+    const missing = names.filter((r) => !(have.customRoles ?? []).includes(r));
+    need('customRoles', names, missing.length === 0, have.customRoles);
   }
   if (w.authentication) {
     const ok = Object.entries(w.authentication).every(([env, m]) =>
@@ -102,6 +104,10 @@ export function whyNotApplicable(s: Scenario, caps: TargetCapabilities): string 
       `the case needs ${settings.join('; ')}, and the pre-configured target has no admin API to set ${settings.length === 1 ? 'it' : 'them'}`,
     );
   const w = s.given?.workspace;
+  if (s.given?.idp?.metadataKey && s.given.idp.metadataKey !== 'signing' && !caps.admin)
+    reasons.push(
+      'the case configures the SP from IdP metadata shaped for it, and the target trusts a tenant configured by hand',
+    );
   if (w?.members?.length && !caps.admin)
     reasons.push(
       "given.workspace.members are created through the SP's admin API, which the target does not have",

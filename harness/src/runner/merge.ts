@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.js';
 import { summarize, type CaseResult, type Report } from '../model.js';
+import { ReporterMultiplexer } from '../reporters/multiplexer.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { resultKey } from './results.js';
 
@@ -114,10 +115,11 @@ export async function renderReport(
   target = 'merged shard reports',
 ): Promise<void> {
   const driver = [...new Set(report.results.map((r) => r.driver))].join('+') || 'no';
-  for (const r of reporters) await r.onBegin?.({ total: report.results.length, driver, target });
+  const all = new ReporterMultiplexer(reporters);
+  await all.onBegin({ total: report.results.length, driver, target });
   for (const [i, result] of report.results.entries()) {
-    for (const r of reporters) await r.onRunEnd?.(result, i + 1, report.results.length);
-    for (const r of reporters) await r.onResult?.(result);
+    await all.onRunEnd(result, i + 1, report.results.length);
+    await all.onResult(result);
   }
-  for (const r of reporters) await r.onEnd?.(report);
+  await all.onEnd(report);
 }

@@ -1,5 +1,6 @@
 import type { TargetFile } from '../env/target-file.js';
 import { HarnessError } from '../errors.js';
+import { httpExchange, whyNoAnswer } from '../http-exchange.js';
 import type { IdpId } from '../scenario/types.js';
 
 /** How long the whole reachability check may take before the target counts as unreachable. */
@@ -28,15 +29,14 @@ export function targetOrigins(f: TargetFile, idps: readonly IdpId[]): string[] {
 }
 
 /** Null when the origin answers HTTP at all (any status), else why not. */
-async function probe(origin: string, signal: AbortSignal): Promise<string | null> {
+async function probe(origin: string, timeoutMs: number): Promise<string | null> {
   try {
-    const res = await fetch(origin + '/', { method: 'GET', redirect: 'manual', signal });
-    await res.body?.cancel();
+    // Not followed: a front page may send a person on to the IdP, which is not listening yet.
+    await httpExchange(origin + '/', { method: 'GET', timeoutMs, redirect: 'manual' });
     return null;
   } catch (e) {
-    if (signal.aborted) return `no answer within ${PREFLIGHT_TIMEOUT_MS / 1000} s`;
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? (e as Error).message;
+    const why = whyNoAnswer(e);
+    return why === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : why;
   }
 }
 
@@ -51,8 +51,7 @@ export async function checkTargetReachable(
   timeoutMs = PREFLIGHT_TIMEOUT_MS,
 ): Promise<void> {
   const origins = targetOrigins(f, idps);
-  const signal = AbortSignal.timeout(timeoutMs);
-  const answers = await Promise.all(origins.map(async (o) => [o, await probe(o, signal)] as const));
+  const answers = await Promise.all(origins.map(async (o) => [o, await probe(o, timeoutMs)] as const));
   const down = answers.filter(([, why]) => why !== null);
   if (down.length)
     throw new HarnessError(

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DriverFactory } from '../drivers/driver.js';
-import type { MockIdp } from '../env/idp.js';
+import { MutationPrecondition, type MockIdp } from '../env/idp.js';
 import type { RunTarget, Target } from '../env/target.js';
 import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import { emptyEvidence, type CaseResult, type Status, type StepResult } from '../model.js';
@@ -79,6 +79,9 @@ function describeError(e: unknown): string {
   return `ERR_INTERNAL: ${(e as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? String(e)}`;
 }
 
+/** IdP metadata an SP may rightly refuse to be configured from: it lists no usable signing key. */
+const REFUSABLE_METADATA = new Set(['none', 'encryption-only', 'expired']);
+
 /** Runs one planned cell: prepares an isolated SP and IdP tenant, drives every step, grades every check. */
 export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<CaseResult> {
   const s = run.loaded.scenario;
@@ -116,6 +119,11 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         throw e;
       }
       checkLogoutApplies(target, s.steps, given.idp?.sloBinding);
+      const metadataKey = given.idp?.metadataKey;
+      if (metadataKey && metadataKey !== 'signing' && target.keepIdpTenant)
+        throw new NotApplicable(
+          'the case configures the SP from IdP metadata shaped for it, and the target trusts a tenant configured by hand',
+        );
       const setup = opts.idp.setupFor(run.idp, given.idp?.setups?.[run.idp], {
         tenant: `${run.idp}-${runId}`,
         keepTenant: target.keepIdpTenant,
@@ -125,6 +133,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         ...sloForTenant(target, given.idp?.sloBinding),
         spCertificatePem: target.signingCertificatePem,
         wantAuthnRequestsSigned: given.idp?.wantAuthnRequestsSigned,
+        metadataKey,
       });
       if (setup.app.wantAuthnRequestsSigned && !setup.app.spCertificatePem)
         throw new NotApplicable(
@@ -132,7 +141,14 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         );
       tenantName = setup.tenant;
       const tenant = await opts.idp.putTenant(setup);
-      await target.configureSaml(await opts.idp.metadata(tenant), given.workspace?.saml ?? {});
+      let setupNote: string | undefined;
+      try {
+        await target.configureSaml(await opts.idp.metadata(tenant), given.workspace?.saml ?? {});
+      } catch (e) {
+        // Metadata without a usable signing key may be refused outright; the SP then trusts nothing.
+        if (!metadataKey || !REFUSABLE_METADATA.has(metadataKey)) throw e;
+        setupNote = `the SP refused the IdP metadata (${metadataKey}): ${describeError(e)}`;
+      }
       driver = await opts.drivers.create(opts.stepTimeoutMs);
       const ctx: RunContext = {
         runId,
@@ -145,7 +161,11 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         observed: {},
         mockIdp: opts.idp,
         cleanups,
-        armMutation: (mutation) => opts.idp.armMutation(tenant.tenant, mutation),
+        armMutation: (mutation) =>
+          opts.idp.armMutation(tenant.tenant, mutation).catch((e: unknown) => {
+            // A tenant without what the mutation needs (no SP certificate to encrypt for) cannot run the case.
+            throw e instanceof MutationPrecondition ? new NotApplicable(e.message) : e;
+          }),
       };
       workspaceTargets = ctx.workspaces ??= {};
       await applyGiven(ctx, given);
@@ -155,6 +175,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         status: 'passed',
         durationMs: Date.now() - setupStarted,
         evidence: emptyEvidence(),
+        ...(setupNote ? { message: setupNote } : {}),
       });
 
       for (const [i, step] of s.steps.entries()) {
@@ -180,7 +201,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
             `step "${name}"`,
             (async () => {
               if (step.login) await login(inWorkspace(ctx, step.workspace), step.login);
-              if (step.attack) await attack(ctx, step.attack);
+              if (step.attack) await attack(ctx, step.attack, step.expect?.refused);
               if (step.asset) await createAsset(ctx, step.asset);
               if (step.scim) await scimStep(ctx, step.scim);
               if (step.scimRequest) await scimRequest(ctx, step.scimRequest);

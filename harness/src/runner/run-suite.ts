@@ -2,6 +2,7 @@ import type { DriverFactory } from '../drivers/driver.js';
 import type { MockIdp } from '../env/idp.js';
 import type { Target } from '../env/target.js';
 import { summarize, type CaseResult, type Report } from '../model.js';
+import { ReporterMultiplexer } from '../reporters/multiplexer.js';
 import type { Reporter } from '../reporters/reporter.js';
 import type { DriverId } from '../scenario/types.js';
 import type { PlannedRun } from './plan.js';
@@ -91,8 +92,14 @@ export async function runSuite(planned: readonly PlannedRun[], opts: SuiteOption
     await checkTargetReachable(spec.config, [...new Set(runs.filter((r) => !r.verdict).map((r) => r.idp))]);
   const serial = sharesState(spec) || Boolean(o.target?.sharedState);
   const workers = serial ? 1 : Math.max(1, Math.min(o.workers, runs.filter((r) => !r.verdict).length || 1));
-  for (const r of o.reporters)
-    await r.onBegin?.({ total: runs.length, driver: o.driver, target: description, workers, shard: o.shard });
+  const reporters = new ReporterMultiplexer(o.reporters);
+  await reporters.onBegin({
+    total: runs.length,
+    driver: o.driver,
+    target: description,
+    workers,
+    shard: o.shard,
+  });
 
   const results: (CaseResult | undefined)[] = new Array(runs.length);
   let emitted = 0;
@@ -105,10 +112,10 @@ export async function runSuite(planned: readonly PlannedRun[], opts: SuiteOption
     const n = done;
     chain = chain.then(async () => {
       while (emitted < runs.length && results[emitted]) {
-        for (const r of o.reporters) await r.onResult?.(results[emitted]!);
+        await reporters.onResult(results[emitted]!);
         emitted++;
       }
-      for (const r of o.reporters) await r.onRunEnd?.(result, n, runs.length);
+      await reporters.onRunEnd(result, n, runs.length);
     });
     return chain;
   };
@@ -198,6 +205,6 @@ export async function runSuite(planned: readonly PlannedRun[], opts: SuiteOption
     ...(o.shard ? { shard: o.shard } : {}),
     ...(o.seed ? { seed: o.seed } : {}),
   };
-  for (const r of o.reporters) await r.onEnd?.(report);
+  await reporters.onEnd(report);
   return report;
 }

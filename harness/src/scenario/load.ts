@@ -1,12 +1,12 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { InputError, HarnessError, type InputProblem } from '../errors.js';
 import { parseLocated, schemaProblems } from '../input-problems.js';
-import { SCENARIO_SCHEMA, displayPath } from '../paths.js';
+import { CATALOGUE_FILE, SCENARIO_SCHEMA, displayPath } from '../paths.js';
 import type { LoadedScenario, Scenario } from './types.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+export const ajv = new Ajv({ allErrors: true, strict: false });
 const validate = ajv.compile<Scenario>(JSON.parse(readFileSync(SCENARIO_SCHEMA, 'utf8')) as object);
 
 /** Every *.yaml / *.yml file under the given paths (files are taken as they are), sorted. */
@@ -17,7 +17,7 @@ export function findScenarioFiles(paths: readonly string[]): string[] {
     if (!st) throw new HarnessError('ERR_NO_SCENARIOS', `no such file or directory: ${p}`);
     if (st.isDirectory()) {
       for (const name of readdirSync(p)) if (!name.startsWith('.')) walk(join(p, name));
-    } else if (/\.ya?ml$/.test(p)) out.add(resolve(p));
+    } else if (/\.ya?ml$/.test(p) && resolve(p) !== CATALOGUE_FILE) out.add(resolve(p));
   };
   for (const p of paths) {
     const st = statSync(p, { throwIfNoEntry: false });
@@ -27,15 +27,22 @@ export function findScenarioFiles(paths: readonly string[]): string[] {
   return [...out].sort();
 }
 
-/** Parses and validates one scenario file, pointing every problem at its file, line and key path. */
-export function loadScenarioText(text: string, file: string): LoadedScenario {
-  const shown = displayPath(file);
-  const { located, problems } = parseLocated(text, shown);
+/**
+ * Parses a YAML file and validates it with a compiled JSON Schema, pointing every problem at
+ * its file, line, column and key path.
+ */
+export function readValidatedYaml<T>(text: string, file: string, check: ValidateFunction<T>): T {
+  const { located, problems } = parseLocated(text, displayPath(file));
   if (problems.length) throw new InputError('ERR_SCENARIO_YAML', problems);
   const value: unknown = located.doc.toJS();
-  if (!validate(value))
-    throw new InputError('ERR_SCENARIO_INVALID', schemaProblems(located, validate.errors ?? []));
-  return { file: shown, scenario: value };
+  if (!check(value))
+    throw new InputError('ERR_SCENARIO_INVALID', schemaProblems(located, check.errors ?? []));
+  return value;
+}
+
+/** Parses and validates one scenario file, pointing every problem at its file, line and key path. */
+export function loadScenarioText(text: string, file: string): LoadedScenario {
+  return { file: displayPath(file), scenario: readValidatedYaml(text, file, validate) };
 }
 
 export function loadScenarioFile(file: string): LoadedScenario {

@@ -1,3 +1,5 @@
+import type { CustomRoleSpec } from '../env/target.js';
+
 /** A scenario file as the schema (scenarios/scenario.schema.json) describes it. */
 export type IdpId = 'okta' | 'onelogin' | 'entra' | 'google';
 export const ALL_IDPS: readonly IdpId[] = ['okta', 'onelogin', 'entra', 'google'];
@@ -10,6 +12,8 @@ export interface ScenarioUser {
   profile?: Record<string, unknown>;
   appUser?: Record<string, unknown>;
   groups?: string[];
+  /** Role attributes (workato_role, workato_role_test, workato_role_prod), set where the vendor keeps them. */
+  roles?: Record<string, string>;
 }
 
 export interface PageExpectation {
@@ -39,8 +43,8 @@ export interface Expectations {
   /** Mail the SP sent to an address (read from the harness's SMTP catcher). */
   mails?: { to: string; count?: number; subject?: string };
   noMember?: string;
-  /** The SP refused the last attack step: no member, session or role change; a refusal page. */
-  refused?: { errorCode?: string };
+  /** The SP refused the last attack step: no member, session or role change; a refusal page; within a time, if given. */
+  refused?: { errorCode?: string; within?: string };
   members?: { count?: number };
   sessions?: { count?: number; for?: string };
   audit?: { action: string; source?: string; subject?: string };
@@ -139,7 +143,7 @@ export interface Step {
   /** Switches the signed-in account to another workspace through the SP's switcher page. */
   switchWorkspace?: string;
   /** Moves or freezes the SP's clock through its admin API. */
-  clock?: { advance?: string; freezeAt?: string };
+  clock?: { advance?: string; back?: string; freezeAt?: string };
   /** Arms a catalogue mutation (mock-idp/src/attacks/) for the next response, then signs `user` in afresh. */
   attack?: {
     mutation: string;
@@ -164,7 +168,7 @@ export interface Step {
     save?: Record<string, string>;
   };
   /** A member creates a recipe or connection in the workspace. */
-  asset?: { kind: 'recipe' | 'connection'; name: string; owner: string };
+  asset?: { kind: 'recipe' | 'connection'; name: string; owner: string; folder?: string };
   expect?: Expectations;
 }
 
@@ -194,7 +198,7 @@ export interface GivenWorkspace {
   slug: string;
   name?: string;
   environments?: string[];
-  customRoles?: string[];
+  customRoles?: CustomRoleSpec[];
   saml?: GivenSaml;
   authentication?: Record<string, ('saml' | 'password')[]>;
   members?: GivenMember[];
@@ -210,7 +214,7 @@ export interface Scenario {
   given?: {
     workspace?: {
       environments?: string[];
-      customRoles?: string[];
+      customRoles?: CustomRoleSpec[];
       saml?: GivenSaml;
       /** Sign-in methods each environment accepts, e.g. {DEV: [password], TEST: [saml]}. */
       authentication?: Record<string, ('saml' | 'password')[]>;
@@ -230,6 +234,8 @@ export interface Scenario {
       wantAuthnRequestsSigned?: boolean;
       /** How the IdP sends logout messages to the SP's SLO URL. */
       sloBinding?: 'redirect' | 'post';
+      /** How the IdP metadata the SP is configured from lists the signing key (trust-fails-open cases). */
+      metadataKey?: 'signing' | 'no-use' | 'encryption-only' | 'none' | 'expired';
     };
   };
   steps: Step[];

@@ -15,6 +15,15 @@ export const HTTP_ONLY_GRADING =
 export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations['refused']>): Promise<void> {
   const base = ctx.attack;
   if (!base) throw new HarnessError('ERR_SCENARIO_REFERENCE', 'expect.refused must follow an attack step');
+  if (base.unanswered) {
+    ctx.observed.refusal = { mutation: base.mutation, unanswered: base.unanswered };
+    throw new CheckFailed(
+      'ERR_CHECK_ATTACK_UNANSWERED',
+      `the SP did not answer ${base.mutation}: ${base.unanswered}`,
+      e.within,
+      'no answer',
+    );
+  }
   const page = lastPage(ctx);
   const shown = /data-error-code="([^"]+)"/.exec(page.html)?.[1];
   ctx.observed.page = { url: page.url, status: page.status, text: page.text.slice(0, 500) };
@@ -24,6 +33,7 @@ export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations[
       'ERR_CHECK_ATTACK_ACCEPTED',
       `the SP accepted ${base.mutation} and signed ${base.user} in`,
     );
+  if (base.answeredInMs !== undefined) ctx.observed.answeredInMs = base.answeredInMs;
   if (e.errorCode !== undefined && shown !== undefined && shown !== e.errorCode)
     throw new CheckFailed('ERR_CHECK_ATTACK_REFUSAL', `the SP refused with ${shown}`, e.errorCode, shown);
 

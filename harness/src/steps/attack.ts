@@ -1,7 +1,8 @@
 import type { ObservedMember } from '../env/observers/observer.js';
 import { HarnessError } from '../errors.js';
-import type { Step } from '../scenario/types.js';
+import type { Expectations, Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
+import { scenarioDuration } from '../duration.js';
 import { login } from './login.js';
 
 const countByEmail = (sessions: { email: string }[]): Record<string, number> => {
@@ -29,20 +30,50 @@ export async function observeState(
 /**
  * Sends the SP a hostile response: records the SP's state, arms the catalogue mutation on the
  * mock IdP tenant, and signs the user in from a new browser, so the ordinary login delivers
- * the mutated response. expect.refused grades what happened.
+ * the mutated response. expect.refused grades what happened; when it bounds the time to answer
+ * (denial-of-service cases), an SP that never answers is recorded for it to fail.
  */
-export async function attack(ctx: RunContext, step: NonNullable<Step['attack']>): Promise<void> {
+export async function attack(
+  ctx: RunContext,
+  step: NonNullable<Step['attack']>,
+  refused?: Expectations['refused'],
+): Promise<void> {
   if (!ctx.armMutation)
     throw new HarnessError('ERR_INTERNAL', 'this run cannot arm mock IdP mutations (no IdP admin access)');
   const before = await observeState(ctx);
   ctx.attack = { mutation: step.mutation, user: step.user, ...before };
   await ctx.armMutation(step.mutation);
   ctx.observed.mutation = step.mutation;
-  await login(ctx, {
+  const started = performance.now();
+  const signingIn = login(ctx, {
     user: step.user,
     fresh: true,
     ...(step.flow ? { flow: step.flow } : {}),
     ...(step.path ? { path: step.path } : {}),
     ...(step.page ? { page: step.page } : {}),
   });
+  try {
+    if (!refused?.within) await signingIn;
+    else if (!(await answersWithin(signingIn, scenarioDuration(refused.within))))
+      ctx.attack.unanswered = `no answer within ${refused.within}`;
+  } catch (e) {
+    // Denial of service: an SP that hangs or drops the connection failed the case, the harness did not break.
+    if (!refused?.within || !(e instanceof HarnessError) || !UNANSWERED.has(e.code)) throw e;
+    ctx.attack.unanswered = e.message;
+  }
+  ctx.attack.answeredInMs = Math.round(performance.now() - started);
 }
+
+/** Whether `work` settles within `ms`; a late one is abandoned (its outcome ignored). */
+async function answersWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const UNANSWERED = new Set(['ERR_STEP_TIMEOUT', 'ERR_TARGET_UNREACHABLE']);

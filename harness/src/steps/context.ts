@@ -3,6 +3,7 @@ import type { CapturedTraffic, Driver, PageState } from '../drivers/driver.js';
 import type { ObservedMember } from '../env/observers/observer.js';
 import type { MockIdp, TenantInfo } from '../env/idp.js';
 import type { RunTarget } from '../env/target.js';
+import type { MailEvidence } from '../model.js';
 import type { IdpId } from '../scenario/types.js';
 
 /** What the SP looked like before a hostile sign-in; null parts when the target has no observer API. */
@@ -12,6 +13,10 @@ export interface AttackBaseline {
   members: ObservedMember[] | null;
   /** Live sessions per email. */
   sessions: Record<string, number> | null;
+  /** How long the hostile sign-in took, from its first request to the page it ended on. */
+  answeredInMs?: number;
+  /** Why the SP never answered (timeout, connection reset), when a time-bound refusal is expected. */
+  unanswered?: string;
 }
 
 /** Everything a step can use while one case runs against one IdP. */
@@ -34,7 +39,7 @@ export interface RunContext {
   /** Passwords of the members the case created, by email. */
   passwords?: Record<string, string>;
   /** Mail the current step opened, for its evidence. */
-  mail?: unknown[];
+  mail?: MailEvidence[];
   /** Work to undo when the run ends (IdP tenants of further workspaces). */
   cleanups?: (() => Promise<void>)[];
   /** Arms a mutation of the mock IdP's attack catalogue for this case's tenant (steps/attack.ts). */

@@ -132,7 +132,7 @@ export const CHECKS: {
   },
 
   async mails(ctx, e) {
-    const mails = countMail(ctx, e.to, e.subject);
+    const mails = await countMail(ctx, e.to, e.subject, e.count);
     ctx.observed.mails = mails.map((m) => ({ subject: m.subject, receivedAt: m.receivedAt }));
     if (e.count !== undefined && mails.length !== e.count)
       throw new CheckFailed(

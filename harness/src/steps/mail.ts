@@ -1,5 +1,6 @@
 import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { CaughtMail } from '../env/mail-catcher.js';
+import type { MailEvidence } from '../model.js';
 import type { Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
 
@@ -17,7 +18,7 @@ const needMail = (ctx: RunContext) => {
 export const fromThisSp = (ctx: RunContext, subject?: string) => (m: CaughtMail) =>
   m.links.some((l) => l.startsWith(ctx.target.baseUrl)) && (!subject || m.subject.includes(subject));
 
-const evidence = (m: CaughtMail) => ({
+const evidence = (m: CaughtMail): MailEvidence => ({
   id: m.id,
   receivedAt: m.receivedAt,
   from: m.from,
@@ -57,7 +58,12 @@ export async function openMail(ctx: RunContext, step: NonNullable<Step['openMail
   }
 }
 
-/** Counts the mail this run's SP sent to an address. */
-export function countMail(ctx: RunContext, to: string, subject?: string): CaughtMail[] {
-  return needMail(ctx).to(to, fromThisSp(ctx, subject));
+/** The mail this run's SP sent to an address, waiting briefly for `expected` messages when fewer have arrived. */
+export function countMail(
+  ctx: RunContext,
+  to: string,
+  subject?: string,
+  expected = 0,
+): Promise<CaughtMail[]> {
+  return needMail(ctx).atLeast(to, expected, fromThisSp(ctx, subject), expected > 0 ? 5000 : 0);
 }

@@ -28,7 +28,7 @@ export interface SamlMessageSummary {
 }
 
 const children = (el: Element, ns: string, name: string): Element[] =>
-  Array.from(el.childNodes as unknown as ArrayLike<Node>).filter(
+  Array.from(el.childNodes).filter(
     (n): n is Element =>
       n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === name,
   );

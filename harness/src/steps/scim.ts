@@ -1,5 +1,7 @@
 import { scenarioDuration } from '../duration.js';
 import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
+import { httpExchange, type HttpAnswer } from '../http-exchange.js';
+import type { ScimExchange } from '../model.js';
 import type { Expectations, Scenario, ScimStep, Step } from '../scenario/types.js';
 import { fill, type RunContext } from './context.js';
 
@@ -11,15 +13,8 @@ import { fill, type RunContext } from './context.js';
  */
 interface EngineAnswer {
   result?: unknown;
-  transcript?: TranscriptEntry[];
+  transcript?: ScimExchange[];
   error?: { code: string; message: string };
-}
-
-interface TranscriptEntry {
-  method: string;
-  url: string;
-  status: number;
-  requestBody?: unknown;
 }
 
 export interface ScimRunState {
@@ -28,9 +23,9 @@ export interface ScimRunState {
   /** The SP's id of the token, when the harness created it (for disabling SCIM). */
   tokenId?: string;
   /** Exchanges of the current step, moved into its evidence. */
-  evidence: unknown[];
+  evidence: ScimExchange[];
   /** Exchanges of the last `scim` step, for expect.scimSent. */
-  last: TranscriptEntry[];
+  last: ScimExchange[];
   /** What the last `scim` action answered. */
   lastResult?: unknown;
   /** The last `scimRequest` answer. */
@@ -44,7 +39,8 @@ const states = new WeakMap<object, ScimRunState>();
 export const scenarioUsesScim = (s: Scenario) =>
   s.steps.some((step) => step.scim !== undefined || step.scimRequest !== undefined);
 
-export const scimEvidence = (ctx: RunContext): unknown[] => states.get(ctx.driver)?.evidence.splice(0) ?? [];
+export const scimEvidence = (ctx: RunContext): ScimExchange[] =>
+  states.get(ctx.driver)?.evidence.splice(0) ?? [];
 
 /** Creates a SCIM token on the SP and gives the IdP tenant the SCIM base URL and token, as an admin does in both consoles. */
 export async function setUpScim(ctx: RunContext, options: Record<string, unknown> = {}): Promise<void> {
@@ -209,16 +205,19 @@ export async function scimRequest(ctx: RunContext, step: NonNullable<Step['scimR
     s.baseUrl.replace(/\/$/, '') + encodeURI(fill(ctx, step.path)).replace(/%25([0-9A-F]{2})/g, '%$1');
   const headers: Record<string, string> = { accept: 'application/scim+json' };
   const auth = step.auth ?? 'token';
-  if (auth === 'token') headers.authorization = `Bearer ${s.token}`;
-  if (auth === 'wrong') headers.authorization = 'Bearer not-the-token';
   let body: string | undefined;
   if (step.rawBody !== undefined) body = fill(ctx, step.rawBody);
   else if (step.body !== undefined) body = JSON.stringify(fillDeep(ctx, step.body));
   if (body !== undefined) headers['content-type'] = 'application/scim+json';
   for (const [k, v] of Object.entries(step.headers ?? {})) headers[k.toLowerCase()] = fill(ctx, v);
-  let res: Response;
+  let res: HttpAnswer;
   try {
-    res = await fetch(url, { method: step.method, headers, body, signal: AbortSignal.timeout(30_000) });
+    res = await httpExchange(url, {
+      method: step.method,
+      headers,
+      token: auth === 'token' ? s.token : auth === 'wrong' ? 'not-the-token' : undefined,
+      body,
+    });
   } catch (e) {
     throw new HarnessError(
       'ERR_TARGET_UNREACHABLE',
@@ -226,16 +225,9 @@ export async function scimRequest(ctx: RunContext, step: NonNullable<Step['scimR
       { cause: e },
     );
   }
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  const got: Record<string, string> = {};
-  res.headers.forEach((v, k) => void (got[k] = v));
-  s.response = { status: res.status, headers: got, body: parsed, text };
+  const text = res.text;
+  const parsed = res.json;
+  s.response = { status: res.status, headers: res.headers, body: parsed, text };
   s.evidence.push({
     at: new Date().toISOString(),
     method: step.method,

@@ -48,6 +48,8 @@ export async function moveClock(ctx: RunContext, step: NonNullable<Step['clock']
   if (!ctx.target.admin) throw new NotApplicable("moving the clock needs the SP's admin API");
   const body: Record<string, unknown> = {};
   if (step.freezeAt) body.freezeAt = step.freezeAt;
-  if (step.advance) body.advanceMs = scenarioDuration(step.advance);
+  if (step.advance || step.back)
+    body.advanceMs =
+      (step.advance ? scenarioDuration(step.advance) : 0) - (step.back ? scenarioDuration(step.back) : 0);
   ctx.observed.clock = await ctx.target.admin('POST', '/clock', body);
 }

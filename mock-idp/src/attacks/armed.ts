@@ -23,9 +23,32 @@ const stateOf = (t: Tenant): TenantAttackState => {
   return s;
 };
 
-/** Arms `mutationId` for the tenant's next response; throws ERR_NO_MUTATION for an unknown ID. */
+/** The SP certificate the tenant encrypts for: the app's encryption certificate, else the SP's signing one. */
+const spCertificateOf = (tenant: Tenant): string | undefined =>
+  tenant.setup.app.encryption?.certificatePem ?? tenant.setup.app.spCertificatePem;
+
+/**
+ * Arms `mutationId` for the tenant's next response; throws ERR_NO_MUTATION for an unknown ID
+ * and ERR_MUTATION_PRECONDITION when the tenant lacks what the mutation needs.
+ */
 export function armMutation(tenant: Tenant, mutationId: string): void {
-  if (!findMutation(mutationId)) throw new IdpError('ERR_NO_MUTATION', mutationId, 404);
+  const mutation = findMutation(mutationId);
+  if (!mutation) throw new IdpError('ERR_NO_MUTATION', mutationId, 404);
+  if (mutation.needs?.spCertificate && !spCertificateOf(tenant)) {
+    throw new IdpError(
+      'ERR_MUTATION_PRECONDITION',
+      `${mutationId} encrypts for the SP, and the tenant's app has no SP certificate`,
+      409,
+    );
+  }
+  const key = mutation.needs?.metadataKey;
+  if (key && (tenant.setup.app.metadataKey ?? 'signing') !== key) {
+    throw new IdpError(
+      'ERR_MUTATION_PRECONDITION',
+      `${mutationId} needs the tenant's metadata to list its key as ${key} (app.metadataKey)`,
+      409,
+    );
+  }
   stateOf(tenant).next = mutationId;
 }
 
@@ -76,6 +99,8 @@ export function deliverResponse(
       build,
       untrustedKey,
       previous: state.lastSent,
+      spCertificatePem: spCertificateOf(tenant),
+      metadataXml: () => tenant.metadataXml(),
     }).samlResponse;
   } else {
     value = base64(tenant.respond(user, inResponseTo, acsUrl, now).xml);

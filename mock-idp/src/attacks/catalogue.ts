@@ -1,10 +1,16 @@
+import { ATTRIBUTE_POLLUTION_MUTATIONS } from './attribute-pollution.js';
 import { CONDITION_MUTATIONS } from './conditions.js';
 import { CONTENT_MUTATIONS } from './content.js';
 import { ENCODING_MUTATIONS } from './encoding.js';
 import { MARKUP_MUTATIONS } from './markup.js';
+import { PARSER_DIFFERENTIAL_MUTATIONS } from './parser-differential.js';
+import { RESOURCE_EXHAUSTION_MUTATIONS } from './resource-exhaustion.js';
 import { SEQUENCE_MUTATIONS } from './sequence.js';
+import { SIGNATURE_INTERNALS_MUTATIONS } from './signature-internals.js';
 import { SIGNATURE_MUTATIONS } from './signature.js';
+import { TRUST_MUTATIONS } from './trust.js';
 import type { Mutation } from './types.js';
+import { VERIFIED_NOT_CONSUMED_MUTATIONS } from './verified-not-consumed.js';
 import { WRAPPING_MUTATIONS } from './wrapping.js';
 
 /**
@@ -20,6 +26,12 @@ export const CATALOGUE: readonly Mutation[] = [
   ...MARKUP_MUTATIONS,
   ...CONTENT_MUTATIONS,
   ...ENCODING_MUTATIONS,
+  ...SIGNATURE_INTERNALS_MUTATIONS,
+  ...VERIFIED_NOT_CONSUMED_MUTATIONS,
+  ...PARSER_DIFFERENTIAL_MUTATIONS,
+  ...ATTRIBUTE_POLLUTION_MUTATIONS,
+  ...RESOURCE_EXHAUSTION_MUTATIONS,
+  ...TRUST_MUTATIONS,
 ];
 
 const BY_ID = new Map(CATALOGUE.map((m) => [m.id, m]));
@@ -33,13 +45,15 @@ export function describeCatalogue(): {
   id: string;
   title: string;
   spec: readonly string[];
+  advisories: readonly string[];
   conformingSp: string;
-  needs: Record<string, boolean>;
+  needs: Record<string, boolean | string>;
 }[] {
   return CATALOGUE.map((m) => ({
     id: m.id,
     title: m.title,
     spec: m.spec,
+    advisories: m.advisories ?? [],
     conformingSp: m.conformingSp,
     needs: { ...m.needs },
   }));

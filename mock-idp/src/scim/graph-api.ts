@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { carriesToken } from '../http/credentials.js';
 import type { SetupUser } from '../setup.js';
 import type { Tenant } from '../tenant.js';
 import { ENGINES } from './engines/index.js';
@@ -21,7 +22,6 @@ class GraphError extends Error {
   }
 }
 
-const sha = (s: string) => createHash('sha256').update(s).digest();
 const guid = (seed: string) => {
   const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -54,9 +54,7 @@ export function graphApiRoutes(tenants: Map<string, Tenant>): Router {
     if (!tenant || tenant.profile.id !== 'entra')
       throw new GraphError(404, 'Request_ResourceNotFound', 'Resource not found');
     const t = scimStateOf(tenant);
-    const h = String(req.headers.authorization ?? '');
-    const given = h.startsWith('Bearer ') ? h.slice(7) : '';
-    if (!given || !timingSafeEqual(sha(given), sha(t.apiToken)))
+    if (!carriesToken(req, t.apiToken))
       throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
     return { tenant, t };
   };

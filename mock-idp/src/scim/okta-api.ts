@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { carriesToken } from '../http/credentials.js';
 import type { SetupUser } from '../setup.js';
 import type { Tenant } from '../tenant.js';
 import { deprovision, provision, pushProfile } from './engines/okta.js';
@@ -25,8 +25,6 @@ class OktaApiError extends Error {
   }
 }
 
-const sha = (s: string) => createHash('sha256').update(s).digest();
-
 export function oktaApiRoutes(tenants: Map<string, Tenant>): Router {
   const r = express.Router({ mergeParams: true });
   const json = express.json({ limit: '1mb' });
@@ -36,9 +34,7 @@ export function oktaApiRoutes(tenants: Map<string, Tenant>): Router {
     if (!tenant || tenant.profile.id !== 'okta')
       throw new OktaApiError(404, 'E0000007', 'Not found: Resource not found');
     const t = scimStateOf(tenant);
-    const h = String(req.headers.authorization ?? '');
-    const given = h.startsWith('SSWS ') ? h.slice(5) : '';
-    if (!given || !timingSafeEqual(sha(given), sha(t.apiToken)))
+    if (!carriesToken(req, t.apiToken, 'SSWS'))
       throw new OktaApiError(401, 'E0000011', 'Invalid token provided');
     return { tenant, t };
   };

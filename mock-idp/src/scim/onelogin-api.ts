@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { carriesToken } from '../http/credentials.js';
 import type { SetupUser } from '../setup.js';
 import type { Tenant } from '../tenant.js';
 import { ENGINES } from './engines/index.js';
@@ -20,8 +20,6 @@ class OneLoginError extends Error {
   }
 }
 
-const sha = (s: string) => createHash('sha256').update(s).digest();
-
 export function oneloginApiRoutes(tenants: Map<string, Tenant>): Router {
   const r = express.Router();
   const json = express.json({ limit: '256kb' });
@@ -31,9 +29,7 @@ export function oneloginApiRoutes(tenants: Map<string, Tenant>): Router {
     const tenant = tenants.get(String(req.params.tenant));
     if (!tenant || tenant.profile.id !== 'onelogin') throw new OneLoginError(404, 'Not Found');
     const t = scimStateOf(tenant);
-    const h = String(req.headers.authorization ?? '');
-    const given = h.startsWith('Bearer ') ? h.slice(7) : '';
-    if (!given || !timingSafeEqual(sha(given), sha(t.apiToken))) throw new OneLoginError(401, 'Unauthorized');
+    if (!carriesToken(req, t.apiToken)) throw new OneLoginError(401, 'Unauthorized');
     return { tenant, t };
   };
   const customFields = (tenant: Tenant) => {

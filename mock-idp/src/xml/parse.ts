@@ -12,7 +12,7 @@ export function parseWellFormed(
     errorHandler: (level: string, msg: string) => {
       if (level !== 'warning') problems.push(msg);
     },
-  }).parseFromString(xml, 'text/xml') as unknown as Document | undefined;
+  }).parseFromString(xml, 'text/xml') as Document | undefined;
   if (problems.length || !doc?.documentElement) return { problem: problems[0] ?? 'no document element' };
   return { doc };
 }

@@ -3,6 +3,8 @@ import { scim } from './migrations/0002-scim.js';
 import { domain } from './migrations/0003-domain.js';
 import { samlSignaturePolicy } from './migrations/0004-saml-signature-policy.js';
 import { signedAuthnRequests } from './migrations/0005-signed-authn-requests.js';
+import { scimIdentityClaims } from './migrations/0006-scim-identity-claims.js';
+import { invitations } from './migrations/0007-invitations.js';
 
 export interface Migration {
   version: number;
@@ -21,4 +23,6 @@ export const MIGRATIONS: readonly Migration[] = [
   domain,
   samlSignaturePolicy,
   signedAuthnRequests,
+  scimIdentityClaims,
+  invitations,
 ];

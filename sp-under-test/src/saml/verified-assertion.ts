@@ -1,6 +1,7 @@
 import { SignedXml } from 'xml-crypto';
+import { certificatePem } from './certificates.js';
 import { SamlRejected } from './errors.js';
-import { NS, childElements, descendants, parseUntrusted } from './xml.js';
+import { NS, asDom, childElements, descendants, parseUntrusted } from './xml.js';
 
 export interface VerifiedAssertion {
   /** The exact bytes covered by a valid signature (the Assertion, or the whole Response). */
@@ -17,11 +18,6 @@ const ACCEPTED_ALGORITHMS = new Set([
   'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
   'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
 ]);
-
-const pem = (cert: string) =>
-  cert.includes('BEGIN CERTIFICATE')
-    ? cert
-    : `-----BEGIN CERTIFICATE-----\n${cert.replace(/\s+/g, '').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
 
 /**
  * Finds the signatures on the Response and on its Assertion, checks each against the
@@ -48,9 +44,9 @@ export function verifyAssertion(
       throw new SamlRejected('ERR_SAML_WEAK_ALGORITHM', method || 'no SignatureMethod');
     }
     for (const cert of certificates) {
-      const sx = new SignedXml({ publicCert: pem(cert) });
+      const sx = new SignedXml({ publicCert: certificatePem(cert) });
       try {
-        sx.loadSignature(sigNode as unknown as Node);
+        sx.loadSignature(asDom<Node>(sigNode));
         if (!sx.checkSignature(xml)) continue;
       } catch (e) {
         lastProblem = (e as Error).message;

@@ -8,6 +8,14 @@ export const NS = {
   MD: 'urn:oasis:names:tc:SAML:2.0:metadata',
 } as const;
 
+/**
+ * @xmldom/xmldom's nodes are W3C DOM nodes at run time, but its type declarations are its own,
+ * not lib.dom's. This is the one place that crosses between the two.
+ */
+export function asDom<T extends Node | Document | ArrayLike<Node>>(node: unknown): T {
+  return node as T;
+}
+
 /** Parses untrusted XML. DTDs are refused before the parser sees them, and any parser complaint is fatal. */
 export function parseUntrusted(xml: string): Document {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new SamlRejected('ERR_SAML_DTD_FORBIDDEN');
@@ -16,11 +24,11 @@ export function parseUntrusted(xml: string): Document {
     errorHandler: (level: string, msg: string) => {
       if (level !== 'warning') problems.push(msg);
     },
-  }).parseFromString(xml, 'text/xml') as unknown as Document;
+  }).parseFromString(xml, 'text/xml');
   if (problems.length || !doc?.documentElement) {
     throw new SamlRejected('ERR_SAML_MALFORMED', problems[0] ?? 'no document element');
   }
-  return doc;
+  return asDom<Document>(doc);
 }
 
 export function childElements(node: Element, ns: string, local: string): Element[] {
@@ -38,7 +46,7 @@ export function firstChild(node: Element, ns: string, local: string): Element | 
 }
 
 export function descendants(node: Element | Document, ns: string, local: string): Element[] {
-  return Array.from(node.getElementsByTagNameNS(ns, local) as unknown as ArrayLike<Element>);
+  return Array.from(asDom<ArrayLike<Element>>(node.getElementsByTagNameNS(ns, local)));
 }
 
 /** The text of an element if it consists of text only; undefined if comments, PIs or elements split it. */

@@ -62,13 +62,16 @@ export class ScimError extends Error {
   readonly code: ScimErrorCode;
   readonly status: number;
   readonly scimType: string;
-  constructor(code: ScimErrorCode, detail?: string) {
+  /** The attribute whose value broke the rule, when one did (a uniqueness conflict names it). */
+  readonly attribute: string | undefined;
+  constructor(code: ScimErrorCode, detail?: string, attribute?: string) {
     const d = SCIM_ERROR_CODES[code];
     super(detail ? `${d.detail}: ${detail}` : d.detail);
     this.name = 'ScimError';
     this.code = code;
     this.status = d.status;
     this.scimType = d.scimType;
+    this.attribute = attribute;
   }
 
   toJSON(): Record<string, unknown> {
@@ -78,6 +81,7 @@ export class ScimError extends Error {
       scimType: this.scimType,
       detail: this.message,
       code: this.code,
+      ...(this.attribute ? { attribute: this.attribute } : {}),
     };
   }
 }

@@ -91,8 +91,8 @@ export class GroupStore {
 
   create(ws: Workspace, res: JsonObject, now: Date): GroupRow {
     const displayName = requireDisplayName(res);
-    if (this.q.byName.get(ws.id, displayName))
-      throw new ScimError('ERR_SCIM_UNIQUENESS', `displayName ${displayName}`);
+    const holder = this.q.byName.get(ws.id, displayName) as GroupRow | undefined;
+    if (holder) throw taken(displayName, holder);
     const id = Number(
       this.q.insert.run(ws.id, displayName, externalIdOf(res), now.toISOString(), now.toISOString())
         .lastInsertRowid,
@@ -105,8 +105,7 @@ export class GroupStore {
   replace(ws: Workspace, row: GroupRow, res: JsonObject, now: Date): GroupRow {
     const displayName = requireDisplayName(res);
     const other = this.q.byName.get(ws.id, displayName) as GroupRow | undefined;
-    if (other && other.id !== row.id)
-      throw new ScimError('ERR_SCIM_UNIQUENESS', `displayName ${displayName}`);
+    if (other && other.id !== row.id) throw taken(displayName, other);
     const before = this.membersOf(row.id).map((m) => m.value);
     this.q.update.run(displayName, externalIdOf(res), now.toISOString(), row.id);
     const after = this.setMembers(ws, row.id, res);
@@ -153,6 +152,14 @@ function requireDisplayName(res: JsonObject): string {
     throw new ScimError('ERR_SCIM_INVALID_VALUE', 'displayName is required');
   return d.trim();
 }
+
+/** 409 uniqueness naming `displayName` and the group that holds it. */
+const taken = (displayName: string, holder: GroupRow) =>
+  new ScimError(
+    'ERR_SCIM_UNIQUENESS',
+    `displayName ${JSON.stringify(displayName)} is held by Group ${holder.scim_id}`,
+    'displayName',
+  );
 
 const externalIdOf = (res: JsonObject): string | null =>
   typeof res.externalId === 'string' ? res.externalId : null;

@@ -1,12 +1,13 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { bearerToken } from '../http/bearer.js';
 import type { SpContext } from '../http/context.js';
+import { inviteMember } from '../invitations.js';
 import type { Workspace } from '../store/workspaces.js';
 import { SCIM_DEFAULTS } from './defaults.js';
 import { resourceTypeDocs, schemaDocs, serviceProviderConfig } from './discovery.js';
 import { SCIM_ERROR_SCHEMA, ScimError } from './errors.js';
 import { parseQueryFilter } from './filter.js';
 import { GroupStore, type GroupRow } from './groups.js';
-import { sendInvitation } from './invitation.js';
 import { applyPatch, readPatchBody } from './patch.js';
 import { attributeList, project } from './projection.js';
 import { GROUP_KIND, URN, USER_KIND, type ResourceKind } from './schemas.js';
@@ -31,9 +32,8 @@ export function scimRoutes(ctx: SpContext): Router {
 
   api.use((req, res, next) => {
     res.type('application/scim+json');
-    const h = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
-    const ws: Workspace | undefined = m ? workspaceForToken(ctx.db, m[1]!) : undefined;
+    const token = bearerToken(req);
+    const ws: Workspace | undefined = token ? workspaceForToken(ctx.db, token) : undefined;
     if (!ws) throw new ScimError('ERR_SCIM_UNAUTHORIZED');
     res.locals.workspace = ws;
     next();
@@ -158,7 +158,20 @@ export function scimRoutes(ctx: SpContext): Router {
     // SMTP delivery then runs without holding the response.
     const { row } = tx(() => {
       const created = users.create(ws, input, now);
-      if (created.invite) sendInvitation(ctx, ws, created.row.email, created.row.name);
+      if (created.invite) {
+        inviteMember(
+          {
+            db: ctx.db,
+            mailer: ctx.mailer,
+            baseUrl: ctx.baseUrl(),
+            lifetimeMs: ctx.config.invitationLifetimeMs,
+          },
+          ws,
+          { memberId: created.row.member_id, email: created.row.email, name: created.row.name },
+          created.existingAccount,
+          now,
+        );
+      }
       return created;
     });
     sendResource(req, res, USER_KIND, renderUser(ws, row), 201);

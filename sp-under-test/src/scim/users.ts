@@ -1,6 +1,7 @@
-import { DEFAULT_ROLE, SYSTEM_ROLES, roleAttributeFor } from '../roles.js';
+import { DEFAULT_ROLE, SYSTEM_ROLES, roleAttributeFor, roleFromIdp } from '../roles.js';
 import type { Db } from '../db/open.js';
 import { audit } from '../store/audit.js';
+import { INVITED, invitationPending } from '../store/invitations.js';
 import { findMemberByUserId, setMemberRoles, setMemberStatus } from '../store/members.js';
 import type { Workspace } from '../store/workspaces.js';
 import { ScimError } from './errors.js';
@@ -24,6 +25,9 @@ export const DEACTIVATED = 'deactivated';
 /** Status of a member whose SCIM resource was deleted; the member row, roles and assets stay. */
 export const DELETED = 'deleted';
 
+/** Statuses in which the IdP's `active: true` holds: signed-in members, and invited ones not yet verified. */
+const isProvisioned = (status: string) => status === 'active' || status === INVITED;
+
 export interface UserRow {
   member_id: number;
   workspace_id: number;
@@ -34,6 +38,10 @@ export interface UserRow {
   version: number;
   created_at: string;
   last_modified: string;
+  /** The address the resource names; the member's own address until a SCIM client says otherwise. */
+  scim_email: string | null;
+  /** 1 once a SCIM client created or wrote the resource. */
+  provisioned: number;
   status: string;
   user_id: number;
   email: string;
@@ -41,13 +49,10 @@ export interface UserRow {
 }
 
 const SELECT = `SELECT s.member_id, s.workspace_id, s.scim_id, s.user_name, s.external_id, s.attributes, s.version,
-  s.created_at, s.last_modified, m.status, m.user_id, u.email, u.name
+  s.created_at, s.last_modified, s.email AS scim_email, s.provisioned, m.status, m.user_id, u.email, u.name
   FROM scim_users s JOIN members m ON m.id = s.member_id JOIN users u ON u.id = m.user_id`;
 
 export const etagOf = (version: number) => `W/"${version}"`;
-
-/** Role names a SCIM client may send for "no access" in an environment. */
-const NO_ACCESS = new Set(['NoAccess', '<No access>', '<No access', 'No access']);
 
 export class UserStore {
   private readonly q;
@@ -67,32 +72,40 @@ export class UserStore {
         `SELECT g.scim_id, g.display_name FROM scim_group_members gm JOIN scim_groups g ON g.id = gm.group_id
          WHERE gm.member_id = ? ORDER BY g.id`,
       ),
+      byEmail: db.prepare(`${SELECT} WHERE s.workspace_id = ? AND s.email = ?`),
+      memberWithIdentityByEmail: db.prepare(`${SELECT} WHERE s.workspace_id = ? AND u.email = ?`),
       upsert: db.prepare(
-        `INSERT INTO scim_users (member_id, workspace_id, scim_id, user_name, external_id, attributes, version, created_at, last_modified)
-         VALUES (@memberId, @workspaceId, lower(hex(randomblob(16))), @userName, @externalId, @attributes, 1, @now, @now)
+        `INSERT INTO scim_users (member_id, workspace_id, scim_id, user_name, external_id, attributes, version, created_at, last_modified, email, provisioned)
+         VALUES (@memberId, @workspaceId, lower(hex(randomblob(16))), @userName, @externalId, @attributes, 1, @now, @now, @email, 1)
          ON CONFLICT (member_id) DO UPDATE SET user_name = excluded.user_name, external_id = excluded.external_id,
-           attributes = excluded.attributes, version = scim_users.version + 1, last_modified = excluded.last_modified`,
+           attributes = excluded.attributes, version = scim_users.version + 1, last_modified = excluded.last_modified,
+           email = excluded.email, provisioned = 1`,
       ),
       insertFresh: db.prepare(
-        `INSERT INTO scim_users (member_id, workspace_id, scim_id, user_name, external_id, attributes, version, created_at, last_modified)
-         VALUES (@memberId, @workspaceId, lower(hex(randomblob(16))), @userName, @externalId, @attributes, 1, @now, @now)`,
+        `INSERT INTO scim_users (member_id, workspace_id, scim_id, user_name, external_id, attributes, version, created_at, last_modified, email, provisioned)
+         VALUES (@memberId, @workspaceId, lower(hex(randomblob(16))), @userName, @externalId, @attributes, 1, @now, @now, @email, 1)`,
       ),
       update: db.prepare(
         `UPDATE scim_users SET user_name = @userName, external_id = @externalId, attributes = @attributes,
-           version = version + 1, last_modified = @now WHERE member_id = @memberId`,
+           email = @email, provisioned = 1, version = version + 1, last_modified = @now WHERE member_id = @memberId`,
       ),
+      claim: db.prepare('UPDATE scim_users SET provisioned = 1 WHERE member_id = ? AND provisioned = 0'),
       init: db.prepare(
-        `UPDATE scim_users SET user_name = @userName, external_id = @externalId, attributes = @attributes
-         WHERE member_id = @memberId`,
+        `UPDATE scim_users SET user_name = @userName, external_id = @externalId, attributes = @attributes,
+           email = @email, provisioned = 1 WHERE member_id = @memberId`,
       ),
       remove: db.prepare('DELETE FROM scim_users WHERE member_id = ?'),
+      touchGroupsOf: db.prepare(
+        `UPDATE scim_groups SET version = version + 1, last_modified = ?
+         WHERE id IN (SELECT group_id FROM scim_group_members WHERE member_id = ?)`,
+      ),
       setName: db.prepare('UPDATE users SET name = ? WHERE id = ?'),
       byMemberId: db.prepare(`${SELECT} WHERE s.member_id = ?`),
       userByEmail: db.prepare('SELECT id FROM users WHERE email = ?'),
       memberOf: db.prepare('SELECT id FROM members WHERE workspace_id = ? AND user_id = ?'),
       insertUser: db.prepare('INSERT INTO users (email, name, created_at) VALUES (?, ?, ?)'),
       insertMember: db.prepare(
-        "INSERT INTO members (workspace_id, user_id, status, auth_method, source, created_at) VALUES (?, ?, ?, 'saml', ?, ?)",
+        "INSERT INTO members (workspace_id, user_id, status, auth_method, source, created_at, invitation_pending) VALUES (?, ?, ?, 'saml', ?, ?, 1)",
       ),
       insertRole: db.prepare('INSERT INTO member_roles (member_id, environment, role) VALUES (?, ?, ?)'),
       audit: db.prepare(
@@ -170,7 +183,7 @@ export class UserStore {
     }
     if (out.displayName === undefined) out.displayName = row.name;
     if (!Array.isArray(out.emails)) out.emails = [{ value: row.email, type: 'work', primary: true }];
-    out.active = row.status === 'active';
+    out.active = isProvisioned(row.status);
     const roles = this.rolesOf(row.member_id);
     const ext: JsonObject = {};
     for (const env of ws.environments) {
@@ -181,18 +194,32 @@ export class UserStore {
     return out;
   }
 
-  /** Creates a member from a canonical resource, or takes over the matching member (re-provisioning). */
-  create(ws: Workspace, res: JsonObject, now: Date): { row: UserRow; invite: boolean } {
+  /**
+   * Creates a member from a canonical resource. A member with the same address is taken over
+   * only while no SCIM client holds it: one whose identity only the members trigger gave
+   * (existing SSO users brought under provisioning: `member.linked`) or whose resource was
+   * deleted (`member.reprovisioned`). A userName or address another resource holds is 409.
+   * A new member is `invited` (seeds 002–004): `invite` asks the caller to mail the
+   * invitation, `existingAccount` says the person already has an account elsewhere.
+   */
+  create(
+    ws: Workspace,
+    res: JsonObject,
+    now: Date,
+  ): { row: UserRow; invite: boolean; existingAccount: boolean } {
     const userName = requireUserName(res);
-    if (this.q.byUserName.get(ws.id, userName))
-      throw new ScimError('ERR_SCIM_UNIQUENESS', `userName ${userName}`);
-    const email = emailOf(res, userName);
+    const named = this.q.byUserName.get(ws.id, userName) as UserRow | undefined;
+    if (named) throw taken('userName', userName, named);
+    const email = addressOf(res) ?? userNameAddress(userName);
     const name = nameOf(res) ?? email.split('@')[0]!;
     const wanted = this.rolesFrom(ws, res);
     const active = res.active !== false;
     const user = this.q.userByEmail.get(email) as { id: number } | undefined;
     const existing =
       user && this.q.memberOf.get(ws.id, user.id) ? findMemberByUserId(this.db, ws.id, user.id) : undefined;
+    const identity = existing ? (this.q.byMemberId.get(existing.memberId) as UserRow | undefined) : undefined;
+    if (identity?.provisioned) throw taken('emails', email, identity);
+    this.requireFreeAddress(ws, email, existing?.memberId);
     const stored = storedAttributes(res);
     let memberId: number;
     let invite = false;
@@ -200,16 +227,17 @@ export class UserStore {
       // A member this workspace already knows: a SAML user being brought under SCIM, or a
       // deleted member coming back. Earlier roles stay unless the request names new ones.
       memberId = existing.memberId;
-      const had = this.db.prepare('SELECT 1 FROM scim_users WHERE member_id = ?').get(memberId) !== undefined;
+      const had = identity !== undefined;
       const roles = { ...existing.roles, ...wanted };
       if (Object.keys(wanted).length) setMemberRoles(this.db, memberId, roles);
-      setMemberStatus(this.db, memberId, active ? 'active' : DEACTIVATED);
+      setMemberStatus(this.db, memberId, this.statusWhenActive(memberId, active));
       this.q.upsert.run({
         memberId,
         workspaceId: ws.id,
         userName,
         externalId: externalIdOf(res),
         attributes: stored,
+        email,
         now: now.toISOString(),
       });
       audit(
@@ -229,7 +257,7 @@ export class UserStore {
       const roles: Record<string, string> = {};
       for (const env of ws.environments) roles[env] = wanted[env] ?? DEFAULT_ROLE;
       memberId = Number(
-        this.q.insertMember.run(ws.id, userId, active ? 'active' : DEACTIVATED, 'scim', at).lastInsertRowid,
+        this.q.insertMember.run(ws.id, userId, active ? INVITED : DEACTIVATED, 'scim', at).lastInsertRowid,
       );
       for (const [env, role] of Object.entries(roles)) this.q.insertRole.run(memberId, env, role);
       // The members trigger gave the new member its SCIM identity; fill in the resource.
@@ -239,6 +267,7 @@ export class UserStore {
         userName,
         externalId: externalIdOf(res),
         attributes: stored,
+        email,
         now: now.toISOString(),
       };
       if (this.q.init.run(fill).changes === 0) this.q.insertFresh.run(fill);
@@ -251,10 +280,15 @@ export class UserStore {
         JSON.stringify({ userName, name, roles, active }),
       );
       invite = active;
-      if (invite) this.q.audit.run(ws.id, at, SOURCE, 'member.invited', email, JSON.stringify({ userName }));
     }
     const row = this.q.byMemberId.get(memberId) as UserRow;
-    return { row, invite };
+    return { row, invite, existingAccount: user !== undefined };
+  }
+
+  /** The status `active` (true or false) from the IdP means for this member: never-verified members stay invited. */
+  private statusWhenActive(memberId: number, active: boolean): string {
+    if (!active) return DEACTIVATED;
+    return invitationPending(this.db, memberId) ? INVITED : 'active';
   }
 
   /** Replaces the member's resource with `res` (PUT, or the result of a PATCH). */
@@ -263,9 +297,12 @@ export class UserStore {
     const userName = requireUserName(res);
     if (userName.toLowerCase() !== row.user_name.toLowerCase()) {
       const other = this.q.byUserName.get(ws.id, userName) as UserRow | undefined;
-      if (other && other.member_id !== row.member_id)
-        throw new ScimError('ERR_SCIM_UNIQUENESS', `userName ${userName}`);
+      if (other && other.member_id !== row.member_id) throw taken('userName', userName, other);
     }
+    const held = row.scim_email ?? row.email;
+    const email = addressOf(res) ?? row.email;
+    if (email.toLowerCase() !== held.toLowerCase()) this.requireFreeAddress(ws, email, row.member_id);
+    this.q.claim.run(row.member_id);
     const wanted = this.rolesFrom(ws, res);
     const oldRoles = this.rolesOf(row.member_id);
     const roles = { ...oldRoles, ...wanted };
@@ -276,9 +313,9 @@ export class UserStore {
     }
     if (res.active !== undefined) {
       const active = res.active !== false;
-      const wasActive = row.status === 'active';
+      const wasActive = isProvisioned(row.status);
       if (active !== wasActive) {
-        setMemberStatus(this.db, row.member_id, active ? 'active' : DEACTIVATED);
+        setMemberStatus(this.db, row.member_id, this.statusWhenActive(row.member_id, active));
         audit(
           this.db,
           ws.id,
@@ -297,13 +334,14 @@ export class UserStore {
     if (
       changed.length ||
       changedRoles.length ||
-      (res.active !== undefined && (res.active !== false) !== (row.status === 'active'))
+      (res.active !== undefined && (res.active !== false) !== isProvisioned(row.status))
     ) {
       this.q.update.run({
         memberId: row.member_id,
         userName,
         externalId: externalIdOf(res),
         attributes: stored,
+        email,
         now: now.toISOString(),
       });
     }
@@ -318,8 +356,21 @@ export class UserStore {
   /** DELETE: the member loses access at their next request; roles and assets stay for a later return. */
   delete(ws: Workspace, row: UserRow, now: Date): void {
     setMemberStatus(this.db, row.member_id, DELETED);
+    // The groups that listed the user lose it as a member: a new version of each (RFC 7644 §3.14).
+    this.q.touchGroupsOf.run(now.toISOString(), row.member_id);
     this.q.remove.run(row.member_id);
     audit(this.db, ws.id, SOURCE, 'member.deleted', row.email, { userName: row.user_name }, now);
+  }
+
+  /**
+   * Refuses `email` when another resource names it, or when it is the address of another
+   * member that has a SCIM identity: that member signs in with it (RFC 7643 §2.1 uniqueness).
+   */
+  private requireFreeAddress(ws: Workspace, email: string, own: number | undefined): void {
+    for (const other of this.q.byEmail.all(ws.id, email) as UserRow[])
+      if (other.member_id !== own) throw taken('emails', email, other);
+    const member = this.q.memberWithIdentityByEmail.get(ws.id, email) as UserRow | undefined;
+    if (member && member.member_id !== own) throw taken('emails', email, member);
   }
 
   /** The roles the WorkatoRole extension names, per environment; unknown roles are refused. */
@@ -334,7 +385,7 @@ export class UserStore {
       if (v === undefined || v === null || v === '') continue;
       if (typeof v !== 'string')
         throw new ScimError('ERR_SCIM_INVALID_VALUE', `${URN.workatoRole} roles are strings`);
-      const role = NO_ACCESS.has(v.trim()) ? 'NoAccess' : v;
+      const role = roleFromIdp(v);
       if (!known.has(role))
         throw new ScimError(
           'ERR_SCIM_INVALID_VALUE',
@@ -355,16 +406,28 @@ function requireUserName(res: JsonObject): string {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** The member's email: the primary email, else the first, else a userName that is an address. */
-function emailOf(res: JsonObject, userName: string): string {
+/** The address a resource names: its primary email, else its first, when that is an address. */
+function addressOf(res: JsonObject): string | undefined {
   const emails = Array.isArray(res.emails) ? res.emails.filter(isObject) : [];
   const pick = emails.find((e) => e.primary === true) ?? emails[0];
-  const candidate = typeof pick?.value === 'string' ? pick.value : userName;
-  if (EMAIL.test(candidate)) return candidate;
+  return typeof pick?.value === 'string' && EMAIL.test(pick.value) ? pick.value : undefined;
+}
+
+/** A new member without an email address is known by a userName that is one. */
+function userNameAddress(userName: string): string {
   if (EMAIL.test(userName)) return userName;
   throw new ScimError(
     'ERR_SCIM_INVALID_VALUE',
     'an email address is required (emails or an address as userName)',
+  );
+}
+
+/** 409 uniqueness naming the attribute and the resource that holds the value. */
+function taken(attribute: 'userName' | 'emails', value: string, holder: UserRow): ScimError {
+  return new ScimError(
+    'ERR_SCIM_UNIQUENESS',
+    `${attribute} ${JSON.stringify(value)} is held by User ${holder.scim_id}`,
+    attribute,
   );
 }
 

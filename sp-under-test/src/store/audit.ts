@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 
-export type AuditSource = 'jit' | 'scim_auto_sync' | 'admin' | 'saml' | 'password';
+export type AuditSource = 'jit' | 'scim_auto_sync' | 'admin' | 'saml' | 'password' | 'invitation';
 
 export interface AuditEvent {
   id: number;

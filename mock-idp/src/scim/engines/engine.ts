@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setRoleAttributes } from '../../role-attributes.js';
 import type { SetupUser } from '../../setup.js';
 import { filterQuery, type ScimResponse } from '../client.js';
 import type { TenantScim } from '../state.js';
@@ -45,33 +46,13 @@ export function usersParam(t: TenantScim, p: Params): SetupUser[] {
 
 /**
  * Merges the given profile and app-user attributes into the directory user, and `roles`
- * (workato_role, workato_role_test, workato_role_prod) where the vendor keeps them: Okta's app
- * user profile, OneLogin's custom user fields, Entra's directory extension attributes.
+ * (workato_role, workato_role_test, workato_role_prod) where the vendor keeps them.
  */
 export function applyEdits(t: TenantScim, u: SetupUser, p: Params): void {
   if (p.profile && typeof p.profile === 'object') u.profile = { ...u.profile, ...(p.profile as object) };
   if (p.appUser && typeof p.appUser === 'object') u.appUser = { ...u.appUser, ...(p.appUser as object) };
-  if (!p.roles || typeof p.roles !== 'object') return;
-  const roles = p.roles as Record<string, unknown>;
-  if (t.vendor === 'onelogin') {
-    const custom = (u.profile?.custom_fields as Record<string, unknown> | undefined) ?? {};
-    u.profile = { ...u.profile, custom_fields: { ...custom, ...roles } };
-  } else if (t.vendor === 'entra') {
-    const appId = entraExtensionAppId(t);
-    u.profile = {
-      ...u.profile,
-      ...Object.fromEntries(Object.entries(roles).map(([k, v]) => [`extension_${appId}_${k}`, v])),
-    };
-  } else u.appUser = { ...u.appUser, ...roles };
-}
-
-/** The app id in Entra's `extension_<appid>_workato_role` names, from the app's claims. */
-function entraExtensionAppId(t: TenantScim): string {
-  for (const st of t.tenant.setup.app.attributeStatements ?? []) {
-    const m = /extension_([0-9a-f]{32})_/i.exec(st.value);
-    if (m) return m[1]!;
-  }
-  return '0'.repeat(32);
+  if (p.roles && typeof p.roles === 'object')
+    setRoleAttributes(t.tenant.setup, u, p.roles as Record<string, unknown>);
 }
 
 export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

@@ -1,12 +1,14 @@
-import express, { type Response, type Router } from 'express';
-import { ACCESS_ERROR_CODES, environmentRefusal, samlRequiredFor } from '../../auth-policy.js';
+import express, { type Router } from 'express';
+import { environmentRefusal, samlRequiredFor } from '../../auth-policy.js';
+import { folderOf, mayOpenFolder, rightsOf } from '../../permissions.js';
+import { listAssets } from '../../store/assets.js';
 import { audit } from '../../store/audit.js';
 import { environmentMethods, type AuthMethod } from '../../store/environment-auth.js';
 import { groupsOfMember } from '../../store/groups.js';
 import { activeWorkspacesOfUser, findMemberByUserId, listMembers } from '../../store/members.js';
 import { organisationOfWorkspace } from '../../store/organisations.js';
 import { createSession, endSession } from '../../store/sessions.js';
-import { findWorkspace, findWorkspaceById, getSamlSettings, type Workspace } from '../../store/workspaces.js';
+import { findWorkspace, findWorkspaceById, getSamlSettings } from '../../store/workspaces.js';
 import type { SpContext } from '../context.js';
 import { errorPage, esc, page } from '../html.js';
 import {
@@ -17,24 +19,10 @@ import {
   readCookie,
   replaceBrowserSession,
 } from '../session.js';
+import { assetList, assetRoutes, visibleAssets } from './assets.js';
+import { enterEnvironment, lockedOut, ssoLogin } from './environment-gate.js';
 import { signInRoutes } from './sign-in.js';
 import { verifyRoutes } from './verify.js';
-
-const lockedOut = (res: Response, ws: Workspace) => {
-  clearSessionCookie(res);
-  res
-    .status(403)
-    .type('html')
-    .send(
-      page(
-        'Access removed',
-        `<h1>Access removed</h1><p data-locked-out>Your access to ${esc(ws.name)} has ended.</p>`,
-      ),
-    );
-};
-
-const ssoLogin = (ws: Workspace, relay: string) =>
-  `/saml/${encodeURIComponent(ws.slug)}/login?RelayState=${encodeURIComponent(relay)}`;
 
 export function pageRoutes(ctx: SpContext): Router {
   const r = express.Router();
@@ -49,6 +37,7 @@ export function pageRoutes(ctx: SpContext): Router {
 
   r.use(verifyRoutes(ctx));
   r.use(signInRoutes(ctx));
+  r.use(assetRoutes(ctx));
 
   r.post('/w/:ws/logout', (req, res) => {
     const token = readCookie(req, SESSION_COOKIE);
@@ -139,34 +128,14 @@ export function pageRoutes(ctx: SpContext): Router {
     const ws = findWorkspace(ctx.db, String(req.params.ws));
     if (!ws) return void res.status(404).type('text').send('no such workspace');
     const env = String(req.params.env);
-    const methods = environmentMethods(ctx.db, ws.id, ws.environments);
-    const signIn = currentSignIn(ctx, req, ws);
-    if (signIn === 'locked') return lockedOut(res, ws);
-    if (signIn === 'none') {
-      const accepted = methods[env] ?? ['saml'];
-      return void res.redirect(
-        302,
-        accepted.includes('saml')
-          ? ssoLogin(ws, req.originalUrl)
-          : `/w/${encodeURIComponent(ws.slug)}/sign-in?next=${encodeURIComponent(req.originalUrl)}`,
-      );
-    }
-    const { member, session } = signIn;
-    const refusal = environmentRefusal(member, env, session.authMethod as AuthMethod, methods);
-    if (refusal) {
-      const other =
-        refusal === 'ERR_ENV_REQUIRES_SSO'
-          ? `<p><a href="${esc(ssoLogin(ws, req.originalUrl))}" data-testid="sso-link">Sign in with SSO</a></p>`
-          : refusal === 'ERR_ENV_REQUIRES_PASSWORD'
-            ? `<p><a href="/w/${esc(ws.slug)}/sign-in?next=${esc(encodeURIComponent(req.originalUrl))}">Sign in with a password</a></p>`
-            : '';
-      return void res
-        .status(refusal === 'ERR_ENV_UNKNOWN' ? 404 : 403)
-        .type('html')
-        .send(
-          errorPage(`${env} is not open to you`, refusal, `${env}: ${ACCESS_ERROR_CODES[refusal]}.`, other),
-        );
-    }
+    const inside = enterEnvironment(ctx, req, res, ws, env);
+    if (!inside) return;
+    const { member, session } = inside;
+    const rights = rightsOf(ctx.db, ws.id, member.roles[env]);
+    const assets = visibleAssets(ctx, ws, rights);
+    const folders = [...new Set(listAssets(ctx.db, ws.id).map((a) => folderOf(a.folder)))]
+      .filter((f) => mayOpenFolder(rights, f))
+      .sort();
     res.type('html').send(
       page(
         `${ws.name} ${env} — sp-under-test`,
@@ -174,6 +143,15 @@ export function pageRoutes(ctx: SpContext): Router {
          <p data-testid="signed-in-as">Signed in as <strong>${esc(member.email)}</strong> (${esc(member.name)})</p>
          <p data-testid="environment">Environment ${esc(env)}, role <strong data-role>${esc(member.roles[env])}</strong>,
          signed in with ${session.authMethod === 'password' ? 'a password' : 'SAML SSO'}.</p>
+         <p data-testid="rights">Recipes: ${esc(rights.recipes)} · connections: ${esc(rights.connections)} · folders:
+         ${rights.folders === 'all' ? 'all' : esc(rights.folders.join(', ') || 'none')}</p>
+         <ul data-testid="folders">${folders
+           .map(
+             (f) =>
+               `<li><a href="/w/${esc(ws.slug)}/env/${esc(env)}/folders/${esc(encodeURIComponent(f))}">${esc(f)}</a></li>`,
+           )
+           .join('')}</ul>
+         ${assetList(ws, env, assets)}
          <p><a href="/w/${esc(ws.slug)}">Back to ${esc(ws.name)}</a></p>`,
       ),
     );

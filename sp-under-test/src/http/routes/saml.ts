@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import saml2 from 'saml2-js';
 import { LoginRefused, signInWithSaml } from '../../jit.js';
-import { ACS_CHECKS } from '../../saml/checks/index.js';
+import { ACS_CHECKS, runAcsChecks } from '../../saml/checks/index.js';
 import type { AcsContext } from '../../saml/checks/context.js';
 import { SamlRejected } from '../../saml/errors.js';
 import { audit } from '../../store/audit.js';
@@ -12,6 +12,7 @@ import { acsUrl, spEntityId, type SpContext } from '../context.js';
 import { esc, page } from '../html.js';
 import { replaceBrowserSession, setVerificationCookie } from '../session.js';
 import { startVerification } from '../../verification.js';
+import { inviteMember } from '../../invitations.js';
 
 function serviceProvider(ctx: SpContext, slug: string) {
   return new saml2.ServiceProvider({
@@ -81,7 +82,27 @@ export function samlRoutes(ctx: SpContext): Router {
     );
   });
 
-  const form = express.urlencoded({ extended: false, limit: ctx.config.maxSamlResponseBytes * 2 });
+  const parseForm = express.urlencoded({ extended: false, limit: ctx.config.maxSamlResponseBytes * 2 });
+  /** A form over the limit is refused as too large, before anything in it is decoded (SAML Security Considerations 6.5). */
+  const form = (req: Request, res: Response, next: (e?: unknown) => void) =>
+    parseForm(req, res, (e?: unknown) => {
+      if ((e as { type?: string } | undefined)?.type !== 'entity.too.large') return next(e);
+      const ws = workspaceOr404(req, res);
+      if (!ws) return;
+      const detail = `the form is over ${ctx.config.maxSamlResponseBytes * 2} bytes`;
+      audit(
+        ctx.db,
+        ws.id,
+        'saml',
+        'saml.rejected',
+        null,
+        { code: 'ERR_SAML_TOO_LARGE', detail },
+        ctx.clock.now(),
+      );
+      refusal(res, 413, 'ERR_SAML_TOO_LARGE', `${new SamlRejected('ERR_SAML_TOO_LARGE').message}: ${detail}`);
+    });
+  const unknown = ctx.config.disabledAcsChecks.filter((n) => !ACS_CHECKS.some(([name]) => name === n));
+  if (unknown.length) throw new TypeError(`disabledAcsChecks names no ACS check: ${unknown.join(', ')}`);
   r.post('/saml/:ws/acs', form, async (req, res, next) => {
     const ws = workspaceOr404(req, res);
     if (!ws) return;
@@ -104,15 +125,34 @@ export function samlRoutes(ctx: SpContext): Router {
       body: (req.body ?? {}) as Record<string, unknown>,
     };
     try {
-      for (const [, check] of ACS_CHECKS) await check(acs);
+      const login = await runAcsChecks(acs, ctx.config.disabledAcsChecks);
       const result = signInWithSaml(
         ctx.db,
         ws,
         settings,
-        { nameId: acs.nameId!, nameIdFormat: acs.nameIdFormat, attributes: acs.saml2User?.attributes ?? {} },
+        { nameId: login.nameId, nameIdFormat: login.nameIdFormat, attributes: login.attributes },
         now,
       );
       const relayState = safeRelayState(ws.slug, req.body?.RelayState);
+      if (result.kind === 'invitation-pending') {
+        const { member } = result;
+        // An expired invitation is replaced, so following the newest mail still works.
+        if (result.invitationExpired) {
+          inviteMember(
+            {
+              db: ctx.db,
+              mailer: ctx.mailer,
+              baseUrl: ctx.baseUrl(),
+              lifetimeMs: ctx.config.invitationLifetimeMs,
+            },
+            ws,
+            member,
+            false,
+            now,
+          );
+        }
+        throw new LoginRefused('ERR_INVITATION_PENDING', member.email);
+      }
       if (result.kind === 'verify-email') {
         const started = await startVerification(
           {
@@ -141,7 +181,7 @@ export function samlRoutes(ctx: SpContext): Router {
         ctx.db,
         result.member.userId,
         ws.id,
-        acs.saml2User?.session_index ?? null,
+        login.sessionIndex ?? null,
         now,
         ctx.config.sessionLifetimeMs,
         'saml',

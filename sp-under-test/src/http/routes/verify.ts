@@ -3,6 +3,8 @@ import { audit } from '../../store/audit.js';
 import { createSession } from '../../store/sessions.js';
 import { findVerificationByBrowser, findVerificationByToken } from '../../store/verifications.js';
 import { findWorkspace, type Workspace } from '../../store/workspaces.js';
+import { acceptInvitation, renewInvitation } from '../../invitations.js';
+import { findInvitationByToken } from '../../store/invitations.js';
 import { VerificationRefused, redeemCode, redeemLink } from '../../verification.js';
 import type { SpContext } from '../context.js';
 import { errorPage, esc, page } from '../html.js';
@@ -36,7 +38,7 @@ export function verifyRoutes(ctx: SpContext): Router {
     if (!w) res.status(404).type('text').send('no such workspace');
     return w;
   };
-  const refuse = (res: Response, e: VerificationRefused, w: Workspace) =>
+  const refuse = (res: Response, e: VerificationRefused, w: Workspace, extraHtml = '') =>
     res
       .status(STATUS[e.code] ?? 400)
       .type('html')
@@ -45,7 +47,7 @@ export function verifyRoutes(ctx: SpContext): Router {
           'Verification failed',
           e.code,
           e.message,
-          `<p><a href="/saml/${esc(w.slug)}/login">Sign in to ${esc(w.name)} again</a></p>`,
+          `${extraHtml}<p><a href="/saml/${esc(w.slug)}/login">Sign in to ${esc(w.name)} again</a></p>`,
         ),
       );
   const signIn = (
@@ -119,6 +121,51 @@ export function verifyRoutes(ctx: SpContext): Router {
     } catch (e) {
       if (e instanceof VerificationRefused) return refuse(res, e, w);
       throw e;
+    }
+  });
+
+  // Seeds 002–004: the invitation link verifies the address of a member provisioned over SCIM.
+  r.get('/w/:ws/invitation/:token', (req, res) => {
+    const w = ws(req, res);
+    if (!w) return;
+    const invitation = findInvitationByToken(ctx.db, String(req.params.token));
+    const now = ctx.clock.now();
+    try {
+      const outcome = acceptInvitation(ctx.db, w, invitation, now);
+      // TROUBLESHOOTING: "redirects you to the Workato login page … you already have a Workato account".
+      if (outcome.kind === 'sign-in-first')
+        return void res.redirect(303, `/w/${encodeURIComponent(w.slug)}/sign-in`);
+      res.type('html').send(
+        page(
+          'Email verified',
+          `<h1>Email verified</h1><p data-testid="invitation-accepted">${esc(outcome.member.email)} joined ${esc(w.name)}.</p>
+           <p><a href="/saml/${esc(w.slug)}/login" data-testid="sso-link">Sign in to ${esc(w.name)} with SSO</a></p>`,
+        ),
+      );
+    } catch (e) {
+      if (!(e instanceof VerificationRefused)) throw e;
+      const renewed =
+        e.code === 'ERR_VERIFICATION_EXPIRED' &&
+        invitation !== undefined &&
+        renewInvitation(
+          {
+            db: ctx.db,
+            mailer: ctx.mailer,
+            baseUrl: ctx.baseUrl(),
+            lifetimeMs: ctx.config.invitationLifetimeMs,
+          },
+          w,
+          invitation,
+          now,
+        );
+      refuse(
+        res,
+        e,
+        w,
+        renewed
+          ? '<p data-testid="invitation-renewed">A new invitation is on its way to your mailbox.</p>'
+          : '',
+      );
     }
   });
 

@@ -8,6 +8,16 @@ export interface Saml2User {
   attributes?: Record<string, string[]>;
 }
 
+/** The sign-in an accepted Response carries, read from the verified bytes only (checks/verified-login.ts). */
+export interface VerifiedLogin {
+  nameId: string;
+  nameIdFormat: string | undefined;
+  /** Attribute values by Attribute Name, in document order. */
+  attributes: Record<string, string[]>;
+  sessionIndex: string | undefined;
+  assertionId: string | undefined;
+}
+
 /** What the ACS knows while it checks one SAML Response, filled in as the checks run. */
 export interface AcsContext {
   db: Db;
@@ -33,6 +43,8 @@ export interface AcsContext {
   nameIdFormat?: string;
   assertionId?: string;
   assertionExpiresAt?: Date;
+  /** Set by the last step: all the route may read of the Response. */
+  login?: VerifiedLogin;
 }
 
 export type AcsCheck = (ctx: AcsContext) => void | Promise<void>;

@@ -1,7 +1,7 @@
 import { XMLSerializer } from '@xmldom/xmldom';
 import xmlenc from 'xml-encryption';
 import { SamlRejected } from '../errors.js';
-import { NS, descendants, parseUntrusted } from '../xml.js';
+import { NS, asDom, descendants, parseUntrusted } from '../xml.js';
 import { need, type AcsCheck } from './context.js';
 
 /**
@@ -27,6 +27,6 @@ export const decryptAssertion: AcsCheck = async (ctx) => {
     throw new SamlRejected('ERR_SAML_DECRYPTION', `the EncryptedAssertion holds a ${assertion.localName}`);
   }
   encrypted.parentNode!.replaceChild(doc.importNode(assertion, true), encrypted);
-  ctx.xml = new XMLSerializer().serializeToString(doc as unknown as Node);
+  ctx.xml = new XMLSerializer().serializeToString(asDom<Node>(doc));
   ctx.doc = parseUntrusted(ctx.xml);
 };

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Starts the samlify SP on 127.0.0.1:$SP_PORT (default 8404), trusting the four mock IdP
+# tenants at 127.0.0.1:$IDP_PORT (default 7404). Prints "samlify SP listening on <url>".
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root"
+export SP_PORT=${SP_PORT:-8404} IDP_PORT=${IDP_PORT:-7404}
+export IDP_METADATA_DIR=${IDP_METADATA_DIR:-$(mktemp -d)}
+export SP_KEY_FILE=$root/fixtures/keys/zoo-sp.key.pem SP_CERT_FILE=$root/fixtures/keys/zoo-sp.cert.pem
+node --import tsx targets/lib/idp-metadata.ts "$IDP_PORT" "$IDP_METADATA_DIR"
+exec node --import tsx "$here/app.ts"

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../../sp-under-test/src/db/open.js';
+import type { Exchange, Flaw } from '../helpers/flawed-sp.js';
+
+/** Deliberately wrong variants of the reference SP, one seed rule broken in each (see helpers/flawed-sp.ts). */
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const invitationToken = (ex: Exchange) => /^\/w\/[^/]+\/invitation\/([^/?#]+)/.exec(ex.path)?.[1];
+const invitationOf = (db: Db, ex: Exchange) => {
+  const token = invitationToken(ex);
+  return token === undefined
+    ? undefined
+    : (db.prepare('SELECT id, member_id FROM invitations WHERE token_hash = ?').get(sha256(token)) as
+        { id: number; member_id: number } | undefined);
+};
+
+/** Seeds 002–004: a member pushed over SCIM is active at once, with no invitation to accept. */
+export const activeWithoutInvitation: Flaw = {
+  breaks: 'makes SCIM-provisioned members active before they verify their email address',
+  after(ex, db) {
+    if (ex.method === 'POST' && ex.path.startsWith('/scim/v2/Users') && ex.status === 201)
+      db.prepare(
+        "UPDATE members SET status = 'active', invitation_pending = 0 WHERE status = 'invited'",
+      ).run();
+  },
+};
+
+/** The invitation link is not burnt once followed. */
+export const reusableInvitationLink: Flaw = {
+  breaks: 'accepts an invitation link again and again',
+  before(ex, db) {
+    const inv = ex.method === 'GET' ? invitationOf(db, ex) : undefined;
+    if (!inv) return;
+    db.prepare('UPDATE invitations SET used_at = NULL WHERE id = ?').run(inv.id);
+    db.prepare("UPDATE members SET status = 'invited' WHERE id = ? AND status = 'active'").run(inv.member_id);
+  },
+};
+
+/** The invitation link never expires. */
+export const everlastingInvitationLink: Flaw = {
+  breaks: 'accepts an invitation link after it expired',
+  before(ex, db) {
+    const inv = ex.method === 'GET' ? invitationOf(db, ex) : undefined;
+    if (inv)
+      db.prepare("UPDATE invitations SET expires_at = '9999-12-31T00:00:00.000Z' WHERE id = ?").run(inv.id);
+  },
+};
+
+/** An existing account joins by the invitation link alone, without signing in and verifying. */
+export const invitationLinkJoinsExistingAccount: Flaw = {
+  breaks: 'lets an existing account join a workspace through the invitation link alone',
+  before(ex, db) {
+    const inv = ex.method === 'GET' ? invitationOf(db, ex) : undefined;
+    if (inv) db.prepare('UPDATE invitations SET existing_account = 0 WHERE id = ?').run(inv.id);
+  },
+};
+
+/**
+ * Seed 000: roles are rights. Pages give members with role `from` the rights of role `to`,
+ * while the SP still records and reports `from` (the role as a label only).
+ */
+export function pagesTreatRoleAs(from: string, to: string): Flaw {
+  let swapped: { member_id: number; environment: string }[] = [];
+  return {
+    breaks: `gives ${from} the rights of ${to} on its pages`,
+    before(ex, db) {
+      if (!ex.path.startsWith('/w/')) return;
+      swapped = db
+        .prepare('SELECT member_id, environment FROM member_roles WHERE role = ?')
+        .all(from) as typeof swapped;
+      db.prepare('UPDATE member_roles SET role = ? WHERE role = ?').run(to, from);
+    },
+    after(_ex, db) {
+      const put = db.prepare('UPDATE member_roles SET role = ? WHERE member_id = ? AND environment = ?');
+      for (const r of swapped) put.run(from, r.member_id, r.environment);
+      swapped = [];
+    },
+  };
+}
+
+/** Seed 002 "In contrast to SAML, role updates through SCIM occur immediately": here they wait for the next sign-in. */
+export function roleChangesWaitForSignIn(): Flaw {
+  const rolesOf = (db: Db) =>
+    new Map(
+      (
+        db.prepare('SELECT member_id, environment, role FROM member_roles').all() as {
+          member_id: number;
+          environment: string;
+          role: string;
+        }[]
+      ).map((r) => [`${r.member_id}|${r.environment}`, r.role]),
+    );
+  let before = new Map<string, string>();
+  const pending = new Map<string, string>();
+  const put = (db: Db, key: string, role: string) => {
+    const [member, environment] = key.split('|');
+    db.prepare('UPDATE member_roles SET role = ? WHERE member_id = ? AND environment = ?').run(
+      role,
+      Number(member),
+      environment,
+    );
+  };
+  const scimWrite = (ex: Exchange) =>
+    (ex.method === 'PUT' || ex.method === 'PATCH') && ex.path.startsWith('/scim/v2/Users/');
+  return {
+    breaks: 'applies SCIM role changes only at the next sign-in',
+    before(ex, db) {
+      if (scimWrite(ex)) before = rolesOf(db);
+      if (ex.method === 'POST' && /^\/saml\/[^/]+\/acs/.test(ex.path)) {
+        for (const [key, role] of pending) put(db, key, role);
+        pending.clear();
+      }
+    },
+    after(ex, db) {
+      if (!scimWrite(ex)) return;
+      for (const [key, role] of rolesOf(db)) {
+        const was = before.get(key);
+        if (was !== undefined && was !== role) {
+          pending.set(key, role);
+          put(db, key, was);
+        }
+      }
+    },
+  };
+}
