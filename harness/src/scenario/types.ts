@@ -224,6 +224,8 @@ export interface Scenario {
       wantAuthnRequestsSigned?: boolean;
       /** How the IdP sends logout messages to the SP's SLO URL. */
       sloBinding?: 'redirect' | 'post';
+      /** How the IdP metadata the SP is configured from lists the signing key (trust-fails-open cases). */
+      metadataKey?: 'signing' | 'no-use' | 'encryption-only' | 'none' | 'expired';
     };
   };
   steps: Step[];
