@@ -54,15 +54,15 @@ const CONSOLE_NAMES: Record<string, string> = {
 };
 
 /** Opens the tenant's console: the form hands the IdP admin token over once, and the IdP sets its console cookie. */
+const consoleForm = (c: ServeContext, d: Demo, label: string, attrs: string) =>
+  `<form class="inline" method="post" action="${esc(`${c.idp.url}/console/session`)}"><input type="hidden" name="token" value="${esc(c.idp.adminToken)}"><input type="hidden" name="next" value="${esc(`/${d.tenant}/admin`)}"><button type="submit" ${attrs}>${esc(label)}</button></form>`;
+
 const consoleLink = (c: ServeContext, d: Demo) =>
-  `<li><form class="inline" method="post" action="${esc(`${c.idp.url}/console/session`)}">
-<input type="hidden" name="token" value="${esc(c.idp.adminToken)}"><input type="hidden" name="next" value="${esc(`/${d.tenant}/admin`)}">
-<button type="submit" data-link="console" data-vendor="${esc(d.vendor)}">Open the ${esc(CONSOLE_NAMES[d.vendor] ?? d.vendor)}</button></form>
+  `<li>${consoleForm(c, d, `Open the ${CONSOLE_NAMES[d.vendor] ?? d.vendor}`, `data-link="console" data-vendor="${esc(d.vendor)}"`)}
 (the mock tenant's console: assignments, provisioning, deactivation)</li>`;
 
 function guideLink(c: ServeContext, d: Demo, l: GuideLink): string {
-  if (l.to === 'console')
-    return `<form class="inline" method="post" action="${esc(`${c.idp.url}/console/session`)}"><input type="hidden" name="token" value="${esc(c.idp.adminToken)}"><input type="hidden" name="next" value="${esc(`/${d.tenant}/admin`)}"><button type="submit" data-guide-link="console">${esc(l.label)}</button></form>`;
+  if (l.to === 'console') return consoleForm(c, d, l.label, 'data-guide-link="console"');
   const href =
     l.to === 'sp'
       ? `${c.sp.url}${l.path || `/w/${d.workspace}`}`
