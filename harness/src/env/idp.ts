@@ -37,6 +37,8 @@ export interface RunTenantSpec {
   /** The app requires signed AuthnRequests and logout messages. */
   wantAuthnRequestsSigned?: boolean;
   sloBinding?: 'redirect' | 'post';
+  /** How the tenant's metadata lists its signing key (mock IdP setup `app.metadataKey`). */
+  metadataKey?: 'signing' | 'no-use' | 'encryption-only' | 'none' | 'expired';
 }
 
 /** The mock IdP, driven over its admin API. One process serves every run, each in its own tenant. */
@@ -86,6 +88,7 @@ export class MockIdp {
           ? { wantAuthnRequestsSigned: run.wantAuthnRequestsSigned }
           : {}),
         ...(run.sloBinding ? { sloBinding: run.sloBinding } : {}),
+        ...(run.metadataKey ? { metadataKey: run.metadataKey } : {}),
       },
       users,
     };
