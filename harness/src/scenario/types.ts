@@ -208,6 +208,8 @@ export interface Scenario {
   case: string;
   title: string;
   requirements: string[];
+  /** The case talks to the SP alone: one run, reported under NO_IDP (model.ts). */
+  idpIndependent?: true;
   idps?: IdpId[];
   notApplicable?: Partial<Record<IdpId, string>>;
   drivers?: DriverId[];
