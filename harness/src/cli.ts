@@ -260,6 +260,7 @@ export function buildProgram(
     .option('--idp-port <n>', 'port of the mock IdP', '0')
     .option('--smtp-port <n>', 'port of the SMTP mail catcher', '0')
     .option('--admin-token <token>', 'the SP admin token (default: generated)')
+    .option('--scenario <case>', 'start from the state of a guided demo case (e.g. jit.new-user)')
     .action(async (o) => {
       const { startServe } = await import('./serve/serve.js');
       const port = (name: string, v: string) => {
@@ -275,7 +276,9 @@ export function buildProgram(
         idpPort: port('--idp-port', o.idpPort),
         smtpPort: port('--smtp-port', o.smtpPort),
         adminToken: o.adminToken,
+        scenario: o.scenario,
       });
+      if (s.prepared) io.out(`scenario         ${s.prepared.case}: ${s.prepared.note}\n`);
       io.out(`start page       ${s.url}/\n`);
       io.out(`reference SP     ${s.sp.url}  (admin token ${s.sp.adminToken})\n`);
       io.out(`mock IdP         ${s.idp.url}  (admin token ${s.idp.adminToken})\n`);
