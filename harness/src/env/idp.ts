@@ -36,6 +36,8 @@ export interface RunTenantSpec {
   spCertificatePem?: string;
   /** The app requires signed AuthnRequests and logout messages. */
   wantAuthnRequestsSigned?: boolean;
+  /** The IdP signs users in whatever provisioning did to them. */
+  ssoAfterDeprovisioning?: boolean;
   sloBinding?: 'redirect' | 'post';
 }
 
@@ -86,6 +88,7 @@ export class MockIdp {
           ? { wantAuthnRequestsSigned: run.wantAuthnRequestsSigned }
           : {}),
         ...(run.sloBinding ? { sloBinding: run.sloBinding } : {}),
+        ...(run.ssoAfterDeprovisioning ? { ssoAfterDeprovisioning: true } : {}),
       },
       users,
     };

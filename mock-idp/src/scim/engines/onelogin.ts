@@ -111,7 +111,16 @@ export const oneloginEngine: ProvisioningEngine = {
       if (how === 'unassign') u.assigned = false;
       else if (how === 'deactivate' || how === 'suspend') link.status = 'suspended';
       else if (how === 'delete') link.status = 'soft-deleted';
-      else throw new EngineError('ERR_SCIM_BAD_PARAMS', 'how is suspend, deactivate, unassign or delete');
+      else if (how === 'hard-delete') {
+        // OneLogin deletes the user in the app only when "When users are deleted" is Delete.
+        if (t.options.oneloginDeleteAction !== 'delete')
+          throw new EngineError(
+            'ERR_SCIM_UNSUPPORTED',
+            'OneLogin deletes users in the app only with "When users are deleted…" set to Delete (oneloginDeleteAction: delete)',
+          );
+        link.status = 'soft-deleted';
+      } else
+        throw new EngineError('ERR_SCIM_BAD_PARAMS', 'how is suspend, deactivate, unassign, delete or hard-delete');
       return sync(t, u);
     },
     async reactivate(t, p) {
