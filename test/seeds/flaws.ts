@@ -142,3 +142,14 @@ export const passwordReadmitsDeprovisioned: Flaw = {
     if (ex.method === 'POST' && /^\/w\/[^/]+\/sign-in/.test(ex.path)) reactivateDeprovisioned(db);
   },
 };
+
+/** Seed 002 "would retain their earlier privileges": deprovisioning resets the member's roles to the default. */
+export const wipesRolesOnDeprovisioning: Flaw = {
+  breaks: 'resets the roles of a member it deprovisions',
+  after(ex, db) {
+    if (!['PUT', 'PATCH', 'DELETE'].includes(ex.method) || !ex.path.startsWith('/scim/v2/Users/')) return;
+    db.prepare(
+      "UPDATE member_roles SET role = 'Operator' WHERE member_id IN (SELECT id FROM members WHERE status IN ('deactivated', 'deleted'))",
+    ).run();
+  },
+};

@@ -92,7 +92,16 @@ export const CATALOGUE: readonly CatalogueGroup[] = [
   { group: 'SCIM protocol', prefix: 'scim.rfc.', cases: [] },
   {
     group: 'Seed rules (beyond design §2)',
-    cases: ['scim.invitation-expires', 'scim.invitation-existing-account', 'jit.no-access-role'],
+    cases: [
+      'scim.invitation-expires',
+      'scim.invitation-existing-account',
+      'jit.no-access-role',
+      'scim.deprovisioned-stays-out-suspend',
+      'scim.deprovisioned-stays-out-deactivate',
+      'scim.deprovisioned-stays-out-unassign',
+      'scim.deprovisioned-stays-out-hard-delete',
+      'scim.reprovision-after-delete',
+    ],
   },
   {
     group: 'Single Logout and signed requests (beyond design §2)',

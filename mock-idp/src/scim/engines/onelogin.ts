@@ -125,7 +125,16 @@ export const oneloginEngine: ProvisioningEngine = {
     },
     async reactivate(t, p) {
       const u = userParam(t, p);
-      t.link(u).status = 'active';
+      const link = t.link(u);
+      // After a delete (with "When users are deleted" set to Delete) the person comes back as a
+      // new OneLogin user: the custom fields the template sends are empty unless set again.
+      if (link.status === 'soft-deleted' && !link.scimId) {
+        const custom = { ...((u.profile?.custom_fields as Record<string, unknown> | undefined) ?? {}) };
+        for (const a of ROLE_ATTRIBUTES) delete custom[a];
+        u.profile = { ...u.profile, custom_fields: custom };
+      }
+      applyEdits(t, u, p);
+      link.status = 'active';
       u.assigned = true;
       return sync(t, u);
     },
