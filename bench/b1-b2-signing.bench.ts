@@ -1,5 +1,5 @@
 /**
- * B1 and B2 of design.md §4: how fast the mock IdP mints signed SAML Responses.
+ * B1 and B2 (bench/README.md): how fast the mock IdP mints signed SAML Responses.
  *
  * B1 divides the rate of whole signed Okta Responses (Response and Assertion both signed,
  * RSA-SHA256, RSA-2048) by the rate of raw `crypto.sign` doing the same number of RSA

@@ -1,5 +1,5 @@
 /**
- * B3 of design.md §4: complete SP-initiated logins over the HTTP driver, per second, on all cores.
+ * B3 (bench/README.md): complete SP-initiated logins over the HTTP driver, per second, on all cores.
  *
  * The bench runs the way the harness runs a suite with `--workers <cores>`: one worker thread per
  * core, each owning a mock IdP and an embedded reference SP (harness/src/env/embedded-target.ts)

@@ -1,5 +1,5 @@
 /**
- * B5 (design.md §4): SCIM on the reference SP over real HTTP. 10,000 `POST /Users`, then the
+ * B5 (bench/README.md): SCIM on the reference SP over real HTTP. 10,000 `POST /Users`, then the
  * `userName eq` filter latency at 1,000 and at 100,000 users. The larger population is loaded
  * straight into the SP's SQLite file (the same tables the SCIM server writes) so the bench
  * stays within about 30 s; the filter requests still go over HTTP.

@@ -1,4 +1,4 @@
-/** One measured figure of design.md §4, as written to reports/bench.json. */
+/** One measured figure (bench/README.md), as written to reports/bench.json. */
 export interface Figure {
   value: number;
   goal: number;

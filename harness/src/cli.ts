@@ -182,7 +182,7 @@ export function buildProgram(
   program
     .command('list')
     .description(
-      'the conformance catalogue (design §2) × IdP profiles: what runs, what does not apply and why, what is missing',
+      'the case catalogue (scenarios/catalogue.yaml) × IdP profiles: what runs, what does not apply and why, what is missing',
     )
     .argument('[paths...]', 'scenario files or directories')
     .option('--idp <list>', 'IdP profiles, comma-separated', parseIdps, [...ALL_IDPS])

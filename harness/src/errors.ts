@@ -4,7 +4,8 @@
  */
 export const HARNESS_ERROR_CODES = {
   ERR_SCENARIO_YAML: 'a scenario file is not valid YAML',
-  ERR_SCENARIO_INVALID: 'a scenario file does not match scenarios/scenario.schema.json',
+  ERR_SCENARIO_INVALID:
+    'a scenario file does not match scenarios/scenario.schema.json, or the case catalogue scenarios/catalogue.schema.json',
   ERR_SCENARIO_REFERENCE: 'a scenario refers to something that does not exist',
   ERR_NO_SCENARIOS: 'no scenario files were found',
   ERR_BAD_OPTION: 'a command-line option is invalid',

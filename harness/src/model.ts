@@ -1,4 +1,4 @@
-/** The result model (design §3). The JSON report is this object; every reporter renders it. */
+/** The result model. The JSON report is this object; every reporter renders it. */
 export type Status = 'passed' | 'failed' | 'skipped' | 'error' | 'not-applicable';
 
 export interface HttpExchange {

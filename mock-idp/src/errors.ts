@@ -25,6 +25,10 @@ export const IDP_ERROR_CODES = {
   ERR_SLO_UNSUPPORTED: 'malformed_request: this identity provider has no SAML Single Logout',
   ERR_LOGOUT_REQUEST_MALFORMED:
     'the logout message is not a well-formed SAML 2.0 LogoutRequest or LogoutResponse',
+  ERR_CONSOLE_SIGN_IN: 'the admin console needs the IdP admin token',
+  ERR_CONSOLE_FORM: 'the form does not belong to this console session; open the console again',
+  ERR_CONSOLE_NO_ACTION: 'this console has no such action',
+  ERR_CONSOLE_NO_USER: 'no such user in the directory',
 } as const;
 
 export type IdpErrorCode = keyof typeof IDP_ERROR_CODES;

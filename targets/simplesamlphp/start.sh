@@ -60,7 +60,9 @@ DocumentRoot $here/www
 </Directory>
 CONF
 
-apache2 -f "$state/httpd.conf" -DFOREGROUND &
+# In a session of its own: Apache signals its whole process group when it stops, which would
+# otherwise include this script and whatever started it.
+setsid apache2 -f "$state/httpd.conf" -DFOREGROUND &
 apache=$!
 trap 'kill -TERM $apache 2>/dev/null; wait $apache 2>/dev/null; exit 0' TERM INT
 for _ in $(seq 1 100); do

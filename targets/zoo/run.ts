@@ -31,6 +31,8 @@ export interface ZooOptions {
   reportsDir: string;
   jobs: number;
   log: (line: string) => void;
+  /** Where an SP's expected results are (default: targets/<sp>/expected.json). */
+  expectedFile?: (sp: ZooSp) => string;
 }
 
 export interface SpOutcome {
@@ -145,7 +147,7 @@ async function runSp(sp: ZooSp, o: ZooOptions): Promise<SpOutcome> {
     results,
   };
   writeFileSync(join(o.reportsDir, `${sp.name}.json`), JSON.stringify(report, null, 2));
-  const expectedFile = join(spDir(sp), 'expected.json');
+  const expectedFile = o.expectedFile?.(sp) ?? join(spDir(sp), 'expected.json');
   if (o.update) {
     let previous;
     try {

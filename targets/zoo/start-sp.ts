@@ -23,15 +23,24 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Signals the start script's process group: the script and whatever it started. */
+const signalGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    child.kill(signal);
+  }
+};
+
 const stopChild = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 10_000);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
     });
-    child.kill('SIGTERM');
+    signalGroup(child, 'SIGTERM');
   });
 
 export async function startSp(sp: ZooSp, timeoutMs = 90_000): Promise<RunningSp> {
@@ -39,6 +48,9 @@ export async function startSp(sp: ZooSp, timeoutMs = 90_000): Promise<RunningSp>
   const child = spawn('bash', [join(spDir(sp), 'start.sh')], {
     env: { ...process.env, SP_PORT: String(ports.sp), IDP_PORT: String(ports.idp) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a server that signals its group when it stops (Apache does) cannot
+    // reach the runner, and stopping the SP reaches everything the script started.
+    detached: true,
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

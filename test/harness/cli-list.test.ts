@@ -1,7 +1,11 @@
 import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InputError } from '../../harness/src/errors.js';
 import { buildProgram } from '../../harness/src/cli.js';
-import { CATALOGUE } from '../../harness/src/runner/catalogue.js';
+import { loadCatalogue } from '../../harness/src/runner/catalogue.js';
+import { findScenarioFiles } from '../../harness/src/scenario/load.js';
 import { ROOT } from '../helpers/world.js';
 
 async function list(...args: string[]): Promise<string> {
@@ -12,9 +16,9 @@ async function list(...args: string[]): Promise<string> {
 }
 
 describe('harness: idp-harness list', () => {
-  it('shows every catalogue case of design §2, and every IdP of an implemented case as runs or not-applicable with a reason', async () => {
+  it('shows every case of scenarios/catalogue.yaml, and every IdP of an implemented case as runs or not-applicable with a reason', async () => {
     const out = await list();
-    for (const g of CATALOGUE)
+    for (const g of loadCatalogue())
       for (const id of g.cases) expect(out).to.match(new RegExp(`^  ${id.replace(/\./g, '\\.')}[ -]`, 'm'));
     const lines = out.split('\n');
     const at = lines.findIndex((l) => l.startsWith('  jit.new-user '));
@@ -45,5 +49,42 @@ describe('harness: idp-harness list', () => {
     const out = await list(join(ROOT, 'test/harness/fixtures/suite'));
     expect(out).to.include('  fixture.not-on-google');
     expect(out).to.include('      google    not-applicable: the fixture says so\n');
+  });
+
+  it('reads its catalogue from scenarios/catalogue.yaml, which is no scenario itself', async () => {
+    const groups = loadCatalogue();
+    expect(groups.map((g) => g.group)).to.include.members(['JIT', 'SAML security', 'SCIM protocol']);
+    expect(groups.find((g) => g.group === 'SCIM protocol')?.family).to.equal('scim.rfc.');
+    const files = findScenarioFiles([join(ROOT, 'scenarios')]);
+    expect(files).to.not.include(join(ROOT, 'scenarios/catalogue.yaml'));
+    let help = '';
+    const program = buildProgram({ out: (s) => void (help += s), err: (s) => void (help += s) }, () => {});
+    await program.parseAsync(['list', '--help'], { from: 'user' }).catch(() => undefined);
+    expect(help).to.include('scenarios/catalogue.yaml');
+    expect(help).to.not.match(/design|shared/);
+  });
+
+  it('refuses a malformed catalogue with its file, line and key path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalogue-'));
+    try {
+      const file = join(dir, 'catalogue.yaml');
+      writeFileSync(
+        file,
+        'groups:\n  - group: JIT\n    cases: [jit.new-user]\n  - group: Oops\n    case: [x.y]\n',
+      );
+      let err: unknown;
+      try {
+        loadCatalogue(file);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).to.be.instanceOf(InputError);
+      const e = err as InputError;
+      expect(e.code).to.equal('ERR_SCENARIO_INVALID');
+      const paths = e.problems.map((p) => `${p.line} ${p.path}`);
+      expect(paths).to.include.members(['4 groups[1]', '5 groups[1].case']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

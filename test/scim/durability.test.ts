@@ -23,7 +23,7 @@ function startSpProcess(dataDir: string, adminToken: string): Promise<{ child: C
   });
 }
 
-describe('scim.rfc.durability: kill -9 during a bulk SCIM push (design §5)', function () {
+describe('scim.rfc.durability: kill -9 during a bulk SCIM push', function () {
   it('keeps every user that was answered 201, once', async function () {
     const dataDir = mkdtempSync(join(tmpdir(), 'sp-durability-'));
     const adminToken = 'durability-admin-token';

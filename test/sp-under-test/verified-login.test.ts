@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DOMParser } from '@xmldom/xmldom';
-import { admin, postToAcs, startWorld, type World } from '../helpers/world.js';
+import { admin, errorCodeOf, postToAcs, startWorld, type World } from '../helpers/world.js';
 
 const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const forged = (prefix: string) =>
@@ -44,18 +44,26 @@ describe('sp-under-test ACS reads the sign-in from the verified bytes only', () 
     return changed;
   }
 
+  const insideSignature = (xml: string) =>
+    xml.replace('</ds:Signature>', `<ds:Object>${forged('saml2')}</ds:Object></ds:Signature>`);
+
+  it('refuses assertion content in the unsigned Response beside the signed Assertion, so JIT never sees it', async () => {
+    const xml = response((x) =>
+      x.replace(
+        /(<saml2p:Response\b[^>]*>\s*<saml2:Issuer\b[^>]*>[^<]*<\/saml2:Issuer>)/,
+        `$1<saml2p:Extensions>${forged('x')}</saml2p:Extensions>`,
+      ),
+    );
+    expect(rawValues(xml, 'workato_role')).to.include.members(['mktg_ops', 'Admin']);
+    const res = await postToAcs(world, xml);
+    expect([res.status, errorCodeOf(res.text)]).to.deep.equal([403, 'ERR_SAML_MALFORMED']);
+    expect((await admin<unknown[]>(world.sp, 'GET', '/workspaces/acme/members')).body).to.deep.equal([]);
+  });
+
   const variants: [string, (xml: string) => string][] = [
     [
       'an Attribute inside the Assertion’s own Signature (ds:Object, left out by the enveloped-signature transform)',
-      (xml) => xml.replace('</ds:Signature>', `<ds:Object>${forged('saml2')}</ds:Object></ds:Signature>`),
-    ],
-    [
-      'an Attribute in the unsigned Response, beside the signed Assertion',
-      (xml) =>
-        xml.replace(
-          /(<saml2p:Response\b[^>]*>\s*<saml2:Issuer\b[^>]*>[^<]*<\/saml2:Issuer>)/,
-          `$1<saml2p:Extensions>${forged('x')}</saml2p:Extensions>`,
-        ),
+      insideSignature,
     ],
   ];
 

@@ -75,7 +75,7 @@ export interface ObservedAuditEvent {
   details: Record<string, unknown>;
 }
 
-/** Reads the SP's state through its observer API (design §3). */
+/** Reads the SP's state through its observer API (as the reference SP's, sp-under-test/README.md). */
 export class ObserverClient {
   constructor(
     private readonly baseUrl: string,

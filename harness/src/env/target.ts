@@ -30,7 +30,7 @@ export interface RunTarget {
   ): Promise<void>;
   /** Recognises a page on which `email` is signed in. */
   isSignedInAs(page: { url: string; text: string }, email: string): boolean;
-  /** Calls the SP's admin API (design §3) and returns the JSON answer; absent when the target has none. */
+  /** Calls the SP's admin API (as the reference SP's, sp-under-test/README.md) and returns the JSON answer; absent when the target has none. */
   admin?(method: string, path: string, body?: unknown): Promise<unknown>;
   /** Adds another workspace of the same organisation to this run's SP; returns the run seen from it. */
   addWorkspace?(spec: WorkspaceSpec): Promise<RunTarget>;

@@ -5,7 +5,7 @@ import type { Reporter } from './reporter.js';
 
 export const DEFAULT_JSON_REPORT = 'reports/report.json';
 
-/** Writes the canonical result model (design §3) as JSON. */
+/** Writes the canonical result model (src/model.ts) as JSON. */
 export class JsonReporter implements Reporter {
   constructor(private readonly file: string = DEFAULT_JSON_REPORT) {}
   onEnd(report: Report): void {

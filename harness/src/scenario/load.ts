@@ -1,12 +1,12 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { InputError, HarnessError, type InputProblem } from '../errors.js';
-import { SCENARIO_SCHEMA, displayPath } from '../paths.js';
+import { CATALOGUE_FILE, SCENARIO_SCHEMA, displayPath } from '../paths.js';
 import type { LoadedScenario, Scenario } from './types.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+export const ajv = new Ajv({ allErrors: true, strict: false });
 const validate = ajv.compile<Scenario>(JSON.parse(readFileSync(SCENARIO_SCHEMA, 'utf8')) as object);
 
 /** Every *.yaml / *.yml file under the given paths (files are taken as they are), sorted. */
@@ -17,7 +17,7 @@ export function findScenarioFiles(paths: readonly string[]): string[] {
     if (!st) throw new HarnessError('ERR_NO_SCENARIOS', `no such file or directory: ${p}`);
     if (st.isDirectory()) {
       for (const name of readdirSync(p)) if (!name.startsWith('.')) walk(join(p, name));
-    } else if (/\.ya?ml$/.test(p)) out.add(resolve(p));
+    } else if (/\.ya?ml$/.test(p) && resolve(p) !== CATALOGUE_FILE) out.add(resolve(p));
   };
   for (const p of paths) {
     const st = statSync(p, { throwIfNoEntry: false });
@@ -91,8 +91,11 @@ function essential(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
-/** Parses and validates one scenario file, pointing every problem at its file, line and key path. */
-export function loadScenarioText(text: string, file: string): LoadedScenario {
+/**
+ * Parses a YAML file and validates it with a compiled JSON Schema, pointing every problem at
+ * its file, line, column and key path.
+ */
+export function readValidatedYaml<T>(text: string, file: string, check: ValidateFunction<T>): T {
   const shown = displayPath(file);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -112,8 +115,8 @@ export function loadScenarioText(text: string, file: string): LoadedScenario {
     );
   }
   const value: unknown = doc.toJS();
-  if (!validate(value)) {
-    const problems: InputProblem[] = essential(validate.errors ?? []).map((e) => {
+  if (!check(value)) {
+    const problems: InputProblem[] = essential(check.errors ?? []).map((e) => {
       const d = describe(e);
       const parentSegs = d.key ? d.segments.slice(0, -1) : d.segments;
       const node = d.key ? keyNodeAt(doc, parentSegs, d.key) : nodeAt(doc, d.segments);
@@ -124,7 +127,12 @@ export function loadScenarioText(text: string, file: string): LoadedScenario {
     problems.sort((a, b) => a.line - b.line || a.column - b.column);
     throw new InputError('ERR_SCENARIO_INVALID', problems);
   }
-  return { file: shown, scenario: value };
+  return value;
+}
+
+/** Parses and validates one scenario file, pointing every problem at its file, line and key path. */
+export function loadScenarioText(text: string, file: string): LoadedScenario {
+  return { file: displayPath(file), scenario: readValidatedYaml(text, file, validate) };
 }
 
 export function loadScenarioFile(file: string): LoadedScenario {

@@ -1,6 +1,7 @@
 import type { RunningIdp } from '../../../mock-idp/src/index.js';
 import type { RunningSp } from '../../../sp-under-test/src/index.js';
 import type { MailCatcher } from '../env/mail-catcher.js';
+import { LIVE_SCRIPT } from './live.js';
 import type { ScimLog } from './scim-log.js';
 
 /** One vendor's corner of the demo: its IdP tenant and the SP workspace that trusts it. */
@@ -31,16 +32,30 @@ const esc = (s: unknown) =>
 
 const json = (v: unknown) => `<pre>${esc(JSON.stringify(v, null, 2))}</pre>`;
 
-function layout(title: string, body: string): string {
+function layout(title: string, body: string, live = false): string {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)} · idp-harness serve</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2530;background:#f6f7f9}
 header{background:#1d2530;color:#fff;padding:12px 24px}header a{color:#9cc4ff}main{padding:16px 24px}
 table{border-collapse:collapse;background:#fff;margin:8px 0}td,th{border:1px solid #dde1e6;padding:5px 9px;text-align:left;vertical-align:top}
 pre{background:#f3f4f6;padding:6px;overflow:auto;max-height:320px;margin:4px 0}code{background:#eef1f4;padding:0 3px}
-.card{background:#fff;box-shadow:0 1px 2px #0002;padding:10px 16px;margin:10px 0}.muted{color:#5b6570}</style></head>
+form.inline{display:inline}.card{background:#fff;box-shadow:0 1px 2px #0002;padding:10px 16px;margin:10px 0}.muted{color:#5b6570}</style></head>
 <body><header><b>idp-harness serve</b> · <a href="/">start</a> · <a href="/mail">mailbox</a> · <a href="/scim-log">SCIM traffic</a></header>
-<main><h1>${esc(title)}</h1>${body}</main></body></html>`;
+<main><h1>${esc(title)}</h1>${body}</main>${live ? LIVE_SCRIPT : ''}</body></html>`;
 }
+
+const CONSOLE_NAMES: Record<string, string> = {
+  okta: 'Okta Admin Console',
+  onelogin: 'OneLogin administration',
+  entra: 'Microsoft Entra admin center',
+  google: 'Google Admin console',
+};
+
+/** Opens the tenant's console: the form hands the IdP admin token over once, and the IdP sets its console cookie. */
+const consoleLink = (c: ServeContext, d: Demo) =>
+  `<li><form class="inline" method="post" action="${esc(`${c.idp.url}/console/session`)}">
+<input type="hidden" name="token" value="${esc(c.idp.adminToken)}"><input type="hidden" name="next" value="${esc(`/${d.tenant}/admin`)}">
+<button type="submit" data-link="console" data-vendor="${esc(d.vendor)}">Open the ${esc(CONSOLE_NAMES[d.vendor] ?? d.vendor)}</button></form>
+(the mock tenant's console: assignments, provisioning, deactivation)</li>`;
 
 export function startPage(c: ServeContext): string {
   const cards = c.demos
@@ -49,6 +64,7 @@ export function startPage(c: ServeContext): string {
 <ul>
 <li><a data-link="idp-login" href="${esc(`${c.idp.url}/${d.tenant}/init`)}">Sign in at the ${esc(d.vendor)} IdP</a> (IdP-initiated: the user picker and password page)</li>
 <li><a data-link="sp-login" href="${esc(`${c.sp.url}/w/${d.workspace}`)}">Open workspace <code>${esc(d.workspace)}</code> at the SP</a> (SP-initiated)</li>
+${consoleLink(c, d)}
 <li><a data-link="sp-admin" href="/sp/${esc(d.workspace)}">SP admin view of <code>${esc(d.workspace)}</code></a>: members, roles, sessions, audit</li>
 <li>IdP metadata: <a href="${esc(`${c.idp.url}/${d.tenant}/metadata`)}">${esc(`${c.idp.url}/${d.tenant}/metadata`)}</a>;
 SP metadata: <a href="${esc(`${c.sp.url}/saml/${d.workspace}/metadata`)}">${esc(`${c.sp.url}/saml/${d.workspace}/metadata`)}</a></li>
@@ -95,7 +111,8 @@ export function scimLogPage(c: ServeContext): string {
     'SCIM traffic',
     rows
       ? `<table><tr><th>#</th><th>at</th><th>request</th><th>status</th><th>request body</th><th>response body</th></tr>${rows}</table>`
-      : `<p class="muted">No SCIM traffic yet. Tenants with SCIM send through <code>${esc(c.url)}/scim-proxy/v2</code>; trigger their console actions through the IdP admin API (<code>POST ${esc(c.idp.url)}/api/admin/tenants/&lt;tenant&gt;/scim/&lt;action&gt;</code>) or point any SCIM client there.</p>`,
+      : `<p class="muted">No SCIM traffic yet. Tenants with SCIM send through <code>${esc(c.url)}/scim-proxy/v2</code>; use a tenant's admin console (from the start page), the IdP admin API (<code>POST ${esc(c.idp.url)}/api/admin/tenants/&lt;tenant&gt;/scim/&lt;action&gt;</code>) or point any SCIM client there. This page updates as traffic goes through.</p>`,
+    true,
   );
 }
 
@@ -124,5 +141,6 @@ export function spAdminPage(
       .join('')}</table>
 <h2>Live sessions (${state.sessions.length})</h2>${json(state.sessions)}
 <h2>Audit log (${state.audit.length})</h2>${json(state.audit.slice(-50))}`,
+    true,
   );
 }

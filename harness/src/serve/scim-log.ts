@@ -33,7 +33,11 @@ const parse = (buf: Buffer | string | undefined): unknown => {
 export class ScimLog {
   readonly entries: ScimLogEntry[] = [];
   private seq = 0;
-  constructor(private readonly spUrl: string) {}
+  constructor(
+    private readonly spUrl: string,
+    /** Told of every entry as it is kept (the live views refresh on it). */
+    private readonly onEntry: (e: ScimLogEntry) => void = () => undefined,
+  ) {}
 
   async forward(req: Request, res: Response): Promise<void> {
     const t0 = Date.now();
@@ -66,7 +70,7 @@ export class ScimLog {
         JSON.stringify({ detail: `the SP could not be reached: ${(e as Error).message}`, status: '502' }),
       );
     }
-    this.entries.push({
+    const entry: ScimLogEntry = {
       seq: ++this.seq,
       at: new Date(t0).toISOString(),
       method: req.method,
@@ -75,8 +79,10 @@ export class ScimLog {
       status,
       responseBody: parse(answer),
       durationMs: Date.now() - t0,
-    });
+    };
+    this.entries.push(entry);
     if (this.entries.length > LIMIT) this.entries.shift();
+    this.onEntry(entry);
     res
       .status(status)
       .set({ 'content-type': contentType, ...passOn })

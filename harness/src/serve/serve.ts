@@ -15,6 +15,7 @@ import { startSp, type RunningSp } from '../../../sp-under-test/src/index.js';
 import { requestJson } from '../env/clients.js';
 import { MailCatcher } from '../env/mail-catcher.js';
 import { FIXTURES_DIR } from '../paths.js';
+import { LiveEvents } from './live.js';
 import { ScimLog } from './scim-log.js';
 import { mailboxPage, spAdminPage, scimLogPage, startPage, type Demo } from './pages.js';
 
@@ -83,7 +84,17 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
 
     // The start page's server comes first: the SCIM logging proxy lives on it.
     const app = express();
-    const scimLog = new ScimLog(sp.url);
+    const workspaces: string[] = [];
+    const live = new LiveEvents(async () => {
+      const parts = await Promise.all(
+        workspaces.flatMap((ws) =>
+          ['members', 'sessions', 'audit'].map((p) => spAdmin('GET', `/workspaces/${ws}/${p}`)),
+        ),
+      );
+      return JSON.stringify(parts);
+    });
+    closers.push(async () => live.close());
+    const scimLog = new ScimLog(sp.url, (e) => live.publish('scim', { seq: e.seq }));
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(o.port, o.host, () => resolve(s));
       s.once('error', reject);
@@ -105,6 +116,7 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
     const demos: Demo[] = [];
     for (const vendor of vendors) {
       const ws = vendor;
+      workspaces.push(ws);
       const created = await spAdmin<{ saml: { entityId: string; acsUrl: string } }>('POST', '/workspaces', {
         slug: ws,
         name: `Acme (${vendor})`,
@@ -158,6 +170,7 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
       express.raw({ type: () => true, limit: '2mb' }),
       (req, res) => void scimLog.forward(req, res),
     );
+    app.get('/events', (req, res) => live.open(req, res));
     app.get('/', (_req, res) => void res.type('html').send(startPage(ctx)));
     app.get('/mail', (_req, res) => void res.type('html').send(mailboxPage(ctx)));
     app.get('/mail.json', (_req, res) => void res.json(mail.all()));

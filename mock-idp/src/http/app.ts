@@ -17,6 +17,7 @@ import { errorPage, loginPage, postBindingPage } from './html.js';
 import { createSlo, rawQueryOf } from '../saml/slo-routes.js';
 import { scimRoutes } from '../scim/routes.js';
 import { hasScimState, scimStateOf } from '../scim/state.js';
+import { consoleRoutes } from '../console/routes.js';
 
 interface PendingLogin {
   tenant: string;
@@ -291,6 +292,13 @@ export function createIdpApp(state: IdpState): express.Express {
     slo.forgetTenant(name);
     res.status(204).end();
   });
+  app.use(
+    consoleRoutes({
+      tenants: state.tenants,
+      adminToken: state.config.adminToken,
+      sessionTtlMs: state.config.idpSessionTtlMs,
+    }),
+  );
   app.use(scimRoutes(state));
 
   app.use(slo.router);

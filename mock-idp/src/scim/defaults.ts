@@ -1,6 +1,6 @@
 /**
- * Every default of the SCIM provisioning engines, in one place. Vendor documentation is quoted
- * where a value comes from it (../shared/scim-vendor-facts.md).
+ * Every default of the SCIM provisioning engines, in one place. Where a value comes from a
+ * vendor's documentation, its comment says what the vendor documents.
  */
 export const SCIM_CLIENT_DEFAULTS = {
   /** Requests one tenant's engine has in flight at most. */

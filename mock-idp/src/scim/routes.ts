@@ -1,13 +1,13 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { IdpError } from '../errors.js';
 import type { Tenant } from '../tenant.js';
-import { ScimClientError } from './client.js';
 import { EngineError } from './engines/engine.js';
 import { ENGINES } from './engines/index.js';
 import { entraAppId, entraObjectId, graphApiRoutes } from './graph-api.js';
 import { oktaApiRoutes } from './okta-api.js';
 import { oneloginApiRoutes } from './onelogin-api.js';
 import { SCIM_CLIENT_DEFAULTS } from './defaults.js';
+import { engineOf, runScimAction } from './run-action.js';
 import { hasScimState, scimStateOf, type ScimOptions, type TenantScim } from './state.js';
 
 /**
@@ -29,16 +29,6 @@ export function scimRoutes(state: { tenants: Map<string, Tenant>; baseUrl: () =>
     const t = state.tenants.get(String(req.params.tenant));
     if (!t) throw new IdpError('ERR_NO_TENANT', String(req.params.tenant), 404);
     return t;
-  };
-  const engineOf = (tenant: Tenant) => {
-    const e = ENGINES[tenant.profile.id];
-    if (!e)
-      throw new EngineError(
-        'ERR_SCIM_UNSUPPORTED',
-        `${tenant.profile.displayName} does not provision custom SAML apps over SCIM`,
-        409,
-      );
-    return e;
   };
   const describe = (tenant: Tenant, t: TenantScim) => ({
     tenant: tenant.name,
@@ -107,27 +97,17 @@ export function scimRoutes(state: { tenants: Map<string, Tenant>; baseUrl: () =>
       const drained = await t.settled(Number(params.timeoutMs ?? 30_000));
       return void res.json({ drained, failures: t.failures });
     }
-    const engine = engineOf(tenant);
-    const action = engine.actions[String(req.params.action)];
-    if (!action)
-      throw new EngineError(
-        'ERR_SCIM_UNSUPPORTED',
-        `${tenant.profile.displayName} has no SCIM action ${String(req.params.action)} (it has ${Object.keys(engine.actions).join(', ')})`,
-        404,
-      );
-    const from = t.client.nextSeq;
-    try {
-      const result = await t.enqueue(String(req.params.action), () => action(t, params));
-      res.json({ action: req.params.action, result, transcript: t.client.since(from) });
-    } catch (e) {
-      if (e instanceof EngineError || e instanceof ScimClientError) {
-        const status = e instanceof EngineError ? e.status : 502;
-        return void res
-          .status(status)
-          .json({ error: { code: e.code, message: e.message }, transcript: t.client.since(from) });
-      }
-      throw e;
-    }
+    const outcome = await runScimAction(tenant, String(req.params.action), params);
+    if (outcome.ok)
+      return void res.json({
+        action: req.params.action,
+        result: outcome.result,
+        transcript: outcome.transcript,
+      });
+    const e = outcome.error;
+    res
+      .status(e instanceof EngineError ? e.status : 502)
+      .json({ error: { code: e.code, message: e.message }, transcript: outcome.transcript });
   });
 
   r.use(oktaApiRoutes(state.tenants));
@@ -151,7 +131,7 @@ function scheduleEntraCycles(tenants: Map<string, Tenant>): void {
     for (const tenant of tenants.values()) {
       if (tenant.profile.id !== 'entra' || (!tenant.setup.scim && !hasScimState(tenant))) continue;
       const t = scimStateOf(tenant);
-      if (t.connection && t.now() >= t.nextCycleAt)
+      if (t.connection && !t.stopped && t.now() >= t.nextCycleAt)
         void t.enqueue('cycle', () => ENGINES.entra!.actions.cycle!(t, {})).catch(() => undefined);
     }
   }, SCIM_CLIENT_DEFAULTS.scheduleCheckMs);

@@ -55,6 +55,8 @@ export class TenantScim {
   clockOffsetMs = 0;
   nextCycleAt: number;
   cycles = 0;
+  /** Entra's "Stop provisioning": scheduled cycles wait until provisioning is started again. */
+  stopped = false;
   private pending = 0;
   private idle: (() => void)[] = [];
   private chain: Promise<unknown> = Promise.resolve();

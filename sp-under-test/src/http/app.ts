@@ -1,10 +1,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { SpContext } from './context.js';
-import { adminRoutes } from './routes/admin.js';
+import { adminRoutes } from './routes/admin/index.js';
 import { pageRoutes } from './routes/pages.js';
 import { samlRoutes } from './routes/saml.js';
 import { sloRoutes } from './routes/slo.js';
-import { scimTokenRoutes } from './routes/scim-tokens.js';
 import { scimRoutes } from '../scim/router.js';
 
 export function createApp(ctx: SpContext): express.Express {
@@ -15,7 +14,6 @@ export function createApp(ctx: SpContext): express.Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  app.use(scimTokenRoutes(ctx));
   app.use(scimRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(samlRoutes(ctx));

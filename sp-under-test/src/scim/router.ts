@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { bearerToken } from '../http/bearer.js';
 import type { SpContext } from '../http/context.js';
 import { inviteMember } from '../invitations.js';
 import type { Workspace } from '../store/workspaces.js';
@@ -31,9 +32,8 @@ export function scimRoutes(ctx: SpContext): Router {
 
   api.use((req, res, next) => {
     res.type('application/scim+json');
-    const h = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
-    const ws: Workspace | undefined = m ? workspaceForToken(ctx.db, m[1]!) : undefined;
+    const token = bearerToken(req);
+    const ws: Workspace | undefined = token ? workspaceForToken(ctx.db, token) : undefined;
     if (!ws) throw new ScimError('ERR_SCIM_UNAUTHORIZED');
     res.locals.workspace = ws;
     next();

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { listAudit } from '../../store/audit.js';
 import { environmentMethods } from '../../store/environment-auth.js';
@@ -9,11 +8,11 @@ import { organisationOfWorkspace } from '../../store/organisations.js';
 import { liveSessions } from '../../store/sessions.js';
 import { findWorkspace, getSamlSettings, listWorkspaces } from '../../store/workspaces.js';
 import { acsUrl, spEntityId, type SpContext } from '../context.js';
+import { sameSecret } from '../bearer.js';
 import { esc, page } from '../html.js';
 import { readCookie } from '../session.js';
 
 const ADMIN_COOKIE = 'sp_admin';
-const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
  * A small read-only HTML view of the SP's state for demos: workspaces, members with their
@@ -22,8 +21,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  */
 export function adminViewRoutes(ctx: SpContext): Router {
   const r = express.Router();
-  const expected = digest(ctx.config.adminToken);
-  const valid = (t: string | undefined) => !!t && timingSafeEqual(digest(t), expected);
+  const valid = (t: string | undefined) => sameSecret(t, ctx.config.adminToken);
   const setCookie = (res: Response, token: string) =>
     res.append(
       'Set-Cookie',
