@@ -120,7 +120,10 @@ export const oneloginEngine: ProvisioningEngine = {
           );
         link.status = 'soft-deleted';
       } else
-        throw new EngineError('ERR_SCIM_BAD_PARAMS', 'how is suspend, deactivate, unassign, delete or hard-delete');
+        throw new EngineError(
+          'ERR_SCIM_BAD_PARAMS',
+          'how is suspend, deactivate, unassign, delete or hard-delete',
+        );
       return sync(t, u);
     },
     async reactivate(t, p) {
