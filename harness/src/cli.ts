@@ -3,7 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { DURATION_EXAMPLES, parseDuration } from './duration.js';
 import { HarnessError, InputError } from './errors.js';
 import { registerImport } from './import/command.js';
-import { exitCodeFor } from './model.js';
+import { NO_IDP, exitCodeFor, idpLabel } from './model.js';
 import { SCENARIOS_DIR, displayPath } from './paths.js';
 import { createReporters } from './reporters/index.js';
 import { catalogueRows } from './runner/catalogue.js';
@@ -208,7 +208,7 @@ export function buildProgram(
         else missing++;
         for (const l of row.scenarios) {
           const planned = byFile.get(l.file) ?? [];
-          cells += (o.idp as IdpId[]).length;
+          cells += l.scenario.idpIndependent ? 1 : (o.idp as IdpId[]).length;
           runnable += planned.filter((p) => !p.verdict).length;
         }
         if (o.missing && row.scenarios.length) continue;
@@ -225,6 +225,11 @@ export function buildProgram(
             `  ${label}  ${l.scenario.title}  (${displayPath(l.file)})${row.inCatalogue ? '' : row.group === 'Other' ? '  [not in the catalogue]' : '  [more of the family]'}\n`,
           );
           const planned = byFile.get(l.file) ?? [];
+          if (l.scenario.idpIndependent) {
+            const v = planned[0]?.verdict;
+            io.out(`      ${idpLabel(NO_IDP).padEnd(9)} ${v ? `${v.status}: ${v.reason}` : 'runs'}\n`);
+            continue;
+          }
           for (const idp of o.idp as IdpId[]) {
             const r = planned.find((p) => p.idp === idp);
             if (!r) {
@@ -255,6 +260,7 @@ export function buildProgram(
     .option('--idp-port <n>', 'port of the mock IdP', '0')
     .option('--smtp-port <n>', 'port of the SMTP mail catcher', '0')
     .option('--admin-token <token>', 'the SP admin token (default: generated)')
+    .option('--scenario <case>', 'start from the state of a guided demo case (e.g. jit.new-user)')
     .action(async (o) => {
       const { startServe } = await import('./serve/serve.js');
       const port = (name: string, v: string) => {
@@ -270,7 +276,9 @@ export function buildProgram(
         idpPort: port('--idp-port', o.idpPort),
         smtpPort: port('--smtp-port', o.smtpPort),
         adminToken: o.adminToken,
+        scenario: o.scenario,
       });
+      if (s.prepared) io.out(`scenario         ${s.prepared.case}: ${s.prepared.note}\n`);
       io.out(`start page       ${s.url}/\n`);
       io.out(`reference SP     ${s.sp.url}  (admin token ${s.sp.adminToken})\n`);
       io.out(`mock IdP         ${s.idp.url}  (admin token ${s.idp.adminToken})\n`);

@@ -1,6 +1,15 @@
 /** The result model. The JSON report is this object; every reporter renders it. */
 export type Status = 'passed' | 'failed' | 'skipped' | 'error' | 'not-applicable';
 
+/**
+ * The `idp` of a result whose case talks to the SP alone (`idpIndependent`, as the `scim.rfc.*`
+ * protocol checks): its verdict holds whatever the IdP, so reports show it in a column of its own.
+ */
+export const NO_IDP = 'none';
+
+/** How reports name a result's IdP: the profile, or "no IdP" for an IdP-independent case. */
+export const idpLabel = (idp: string): string => (idp === NO_IDP ? 'no IdP' : idp);
+
 export interface HttpExchange {
   method: string;
   url: string;

@@ -34,6 +34,25 @@ export function generateKeyPair(commonName: string, bits = 2048, years = 10): Ke
   };
 }
 
+/**
+ * A self-signed certificate for an existing key pair whose validity ended `daysAgo` days ago,
+ * as an IdP whose certificate ran out without a rollover still publishes it.
+ */
+export function expiredCertificate(pair: KeyPairPem, daysAgo = 30): string {
+  const privateKey = forge.pki.privateKeyFromPem(pair.privateKeyPem) as forge.pki.rsa.PrivateKey;
+  const current = forge.pki.certificateFromPem(pair.certificatePem);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = current.publicKey;
+  cert.serialNumber = '02' + forge.util.bytesToHex(forge.random.getBytesSync(8));
+  const day = 24 * 3600 * 1000;
+  cert.validity.notBefore = new Date(Date.now() - 400 * day);
+  cert.validity.notAfter = new Date(Date.now() - daysAgo * day);
+  cert.setSubject(current.subject.attributes);
+  cert.setIssuer(current.subject.attributes);
+  cert.sign(privateKey, forge.md.sha256.create());
+  return forge.pki.certificateToPem(cert);
+}
+
 export function pemToBase64(pem: string): string {
   return pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, '');
 }

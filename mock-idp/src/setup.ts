@@ -56,6 +56,8 @@ export interface TenantSetup {
     /** The SP's Single Logout endpoint (HTTP-POST or HTTP-Redirect, see sloBinding). */
     sloUrl?: string;
     sloBinding?: 'post' | 'redirect';
+    /** How the metadata lists the signing key (the trust-fails-open cases of the attack catalogue). */
+    metadataKey?: MetadataKey;
   };
   /** The SCIM provisioning connection (mock-idp/src/scim/state.ts ScimOptions for `options`). */
   scim?: { baseUrl: string; token?: string; tokenEnv?: string; options?: Record<string, unknown> };
@@ -64,6 +66,13 @@ export interface TenantSetup {
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateSetup = ajv.compile<TenantSetup>(schema);
+
+/**
+ * How the IdP metadata lists the signing key (SAML Metadata 2.4.1.1): with use="signing", with
+ * no use (signing and encryption both), for encryption only, not at all, or with a certificate
+ * of the key that has expired.
+ */
+export type MetadataKey = 'signing' | 'no-use' | 'encryption-only' | 'none' | 'expired';
 
 /** Checks a setup object against setup.schema.json; throws IdpError ERR_BAD_SETUP naming each problem. */
 export function checkSetup(value: unknown, where = 'setup'): TenantSetup {

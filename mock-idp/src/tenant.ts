@@ -1,6 +1,6 @@
 import { readCertificate, readSigningKey } from './certificates.js';
 import { IdpError } from './errors.js';
-import { signingKeyFromPem, pemToBase64 } from './keys.js';
+import { expiredCertificate, signingKeyFromPem, pemToBase64 } from './keys.js';
 import { profileFor } from './profiles/index.js';
 import {
   NAMEID_FORMATS,
@@ -238,6 +238,26 @@ export class Tenant {
     return { ...this.profile.buildResponse(adjust ? adjust(input) : input), nameId };
   }
 
+  private expiredCertificatePem: string | undefined;
+
+  /** The metadata's KeyDescriptor for the signing key, as `app.metadataKey` lists it. */
+  private keyDescriptor(ds: string): string {
+    const how = this.setup.app.metadataKey ?? 'signing';
+    if (how === 'none') return '';
+    const pem =
+      how === 'expired'
+        ? (this.expiredCertificatePem ??= expiredCertificate({
+            privateKeyPem: this.setup.signingKey!.privateKeyPem!,
+            certificatePem: this.certificatePem,
+          }))
+        : this.certificatePem;
+    const use = how === 'no-use' ? '' : ` use="${how === 'encryption-only' ? 'encryption' : 'signing'}"`;
+    return (
+      `<md:KeyDescriptor${use}><ds:KeyInfo xmlns:ds="${ds}"><ds:X509Data><ds:X509Certificate>` +
+      `${pemToBase64(pem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`
+    );
+  }
+
   metadataXml(): string {
     const md = 'urn:oasis:names:tc:SAML:2.0:metadata';
     const ds = 'http://www.w3.org/2000/09/xmldsig#';
@@ -247,8 +267,7 @@ export class Tenant {
     return (
       `<?xml version="1.0" encoding="UTF-8"?><md:EntityDescriptor xmlns:md="${md}" entityID="${escapeAttr(this.entityId)}">` +
       `<md:IDPSSODescriptor WantAuthnRequestsSigned="${this.setup.app.wantAuthnRequestsSigned ? 'true' : 'false'}" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
-      `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="${ds}"><ds:X509Data><ds:X509Certificate>` +
-      `${pemToBase64(this.certificatePem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
+      this.keyDescriptor(ds) +
       (this.profile.singleLogout === false
         ? ''
         : `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${slo}"/>` +

@@ -22,8 +22,9 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
     const chosen = all.find((e) => e.getAttribute('Binding') === REDIRECT) ?? all[0];
     return chosen?.getAttribute('Location') ?? null;
   };
+  // SAML Metadata 2.4.1.1: a KeyDescriptor without use holds a key for signing and encryption alike.
   const certificates = descendants(idp, NS.MD, 'KeyDescriptor')
-    .filter((k) => (k.getAttribute('use') ?? 'signing') === 'signing')
+    .filter((k) => ['', 'signing'].includes(k.getAttribute('use') ?? ''))
     .flatMap((k) => descendants(k, NS.DS, 'X509Certificate'))
     .map((c) => certificateBody(pureText(c) ?? ''))
     .filter(Boolean);

@@ -41,6 +41,19 @@ class NoCertificate implements Target {
   }
 }
 
+/** The embedded reference SP, posing as one configured by hand to trust a fixed tenant. */
+class ConfiguredByHand implements Target {
+  readonly kind = 'external';
+  readonly description = 'reference SP configured by hand';
+  private readonly inner = new EmbeddedTarget();
+  async prepareRun(spec: RunSpec) {
+    return { ...(await this.inner.prepareRun(spec)), keepIdpTenant: true };
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
 /** Writes a one-step attack case graded by expect.refused with `refused` (YAML flow mapping). */
 function attackCase(mutation: string, refused: string, flow = 'sp-initiated'): string {
   const dir = mkdtempSync(join(tmpdir(), 'attack-scenario-'));
@@ -156,6 +169,25 @@ describe('harness: saml.reject grading', () => {
     expect(report.results[0]!.status).to.equal('not-applicable');
     expect(report.results[0]!.message).to.match(/no SP certificate/);
     expect((await run(file)).results[0]!.status).to.equal('passed');
+  });
+
+  describe('trust that fails open: the SP is configured from IdP metadata shaped for the case', () => {
+    it('goes on when the SP refuses metadata without a signing key, and passes when the attack is refused', async () => {
+      const report = await run(join(ROOT, 'scenarios/saml-reject/trust-no-signing-key.yaml'));
+      expect(report.results[0]!.status).to.equal('passed');
+      expect(report.results[0]!.steps[0]!.message).to.match(
+        /SP refused the IdP metadata \(none\).*ERR_BAD_METADATA/,
+      );
+    });
+
+    it('is not applicable to a target configured by hand, which never sees the shaped metadata', async () => {
+      const report = await run(
+        join(ROOT, 'scenarios/saml-reject/trust-key-without-use.yaml'),
+        new ConfiguredByHand(),
+      );
+      expect(report.results[0]!.status).to.equal('not-applicable');
+      expect(report.results[0]!.message).to.match(/configured by hand/);
+    });
   });
 
   describe('denial-of-service cases are graded on the time to the refusal', () => {

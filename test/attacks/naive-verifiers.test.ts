@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { armMutation, deliverResponse, findMutation } from '../../mock-idp/src/attacks/index.js';
 import { DEFLATE_BOMB_MIB, HUGE_MESSAGE_BYTES } from '../../mock-idp/src/attacks/resource-exhaustion.js';
 import { loadSetupFile } from '../../mock-idp/src/index.js';
+import type { MetadataKey } from '../../mock-idp/src/setup.js';
 import { Tenant } from '../../mock-idp/src/tenant.js';
 import { ROOT, spKeys } from '../helpers/world.js';
 import * as naive from './naive-verifiers.js';
@@ -13,7 +14,7 @@ const MARIA = 'maria.garcia@acme.example';
 const MALLORY = 'mallory.admin@acme.example';
 const ACS_LIMIT = 256 * 1024;
 
-function tenantFor(vendor: string): Tenant {
+function tenantFor(vendor: string, metadataKey?: MetadataKey): Tenant {
   const setup = loadSetupFile(join(ROOT, `fixtures/setups/${vendor}.yaml`));
   return new Tenant(
     {
@@ -23,6 +24,7 @@ function tenantFor(vendor: string): Tenant {
         ssoUrl: ACS,
         audience: 'https://sp.example/saml/acme/metadata',
         spCertificatePem: spKeys().certificatePem,
+        ...(metadataKey ? { metadataKey } : {}),
       },
     },
     () => 'https://idp.example',
@@ -194,6 +196,39 @@ describe('2024-2026 attack catalogue: each mutation fools the naive verifier its
       });
     });
   }
+
+  describe('trust that fails open: each SP-side flaw accepts the response under the metadata it needs', () => {
+    const TRUST = [
+      { mutation: 'trust-no-signing-key', key: 'none', verifier: naive.verifiesOnlyWithACertificate },
+      { mutation: 'trust-key-without-use', key: 'no-use', verifier: naive.signingUseOnly },
+      { mutation: 'trust-encryption-only-key', key: 'encryption-only', verifier: naive.anyUseVerifies },
+      { mutation: 'trust-expired-certificate', key: 'expired', verifier: naive.expiredDropped },
+    ] as const;
+    for (const vendor of ['okta', 'onelogin', 'entra', 'google']) {
+      for (const t of TRUST) {
+        it(`${vendor}: ${t.mutation}`, () => {
+          const shaped = tenantFor(vendor, t.key);
+          const ordinary = tenantFor(vendor);
+          // With the metadata an IdP ordinarily publishes, the flawed verifier still checks signatures.
+          expect(() =>
+            t.verifier(xmlOf(delivered(ordinary, 'saml.reject.unsigned')), ordinary.metadataXml()),
+          ).to.throw(naive.Refused);
+          expect(t.verifier(xmlOf(delivered(ordinary)), ordinary.metadataXml()).nameId).to.equal(MARIA);
+          const verdict = t.verifier(
+            xmlOf(delivered(shaped, `saml.reject.${t.mutation}`)),
+            shaped.metadataXml(),
+          );
+          expect(verdict.nameId).to.equal(MARIA);
+        });
+      }
+    }
+
+    it('arming one on a tenant whose metadata lists its key otherwise is refused with ERR_MUTATION_PRECONDITION', () => {
+      expect(() => armMutation(tenantFor('okta'), 'saml.reject.trust-key-without-use'))
+        .to.throw()
+        .with.property('code', 'ERR_MUTATION_PRECONDITION');
+    });
+  });
 
   it('the certificate the tenants encrypt for is the reference SP key pair', () => {
     expect(readFileSync(join(ROOT, 'fixtures/keys/sp.cert.pem'), 'utf8')).to.equal(spKeys().certificatePem);

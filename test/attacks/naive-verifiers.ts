@@ -1,4 +1,4 @@
-import { createHash, verify as rsaVerify } from 'node:crypto';
+import { X509Certificate, createHash, verify as rsaVerify } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
@@ -385,4 +385,66 @@ export function recursiveTextWalk(xml: string): number {
     return n;
   };
   return walk(parse(xml).documentElement as unknown as Node);
+}
+
+const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
+
+/** The IdP certificates in metadata, with the use each KeyDescriptor gives (null: none given). */
+export function metadataKeys(metadataXml: string): { use: string | null; pem: string; expired: boolean }[] {
+  return elements(parse(metadataXml), MD, 'KeyDescriptor').flatMap((k) =>
+    elements(k, DS, 'X509Certificate').map((c) => {
+      const body = (c.textContent ?? '').replace(/\s+/g, '');
+      const pem = `-----BEGIN CERTIFICATE-----\n${body.replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+      return {
+        use: k.getAttribute('use'),
+        pem,
+        expired: Date.parse(new X509Certificate(pem).validTo) < Date.now(),
+      };
+    }),
+  );
+}
+
+/** Checks the assertion's signature with `certs` when there are any, else lets it through unchecked. */
+function checkedIfConfigured(xml: string, certs: string[]): Verdict {
+  const doc = parse(xml);
+  const assertion = responseAssertion(doc);
+  if (certs.length === 0) return read(assertion);
+  const signature = kids(assertion, DS, 'Signature')[0] ?? kids(doc.documentElement, DS, 'Signature')[0];
+  if (!signature || !certs.some((c) => libraryVerifies(xml, signature, c))) throw new Refused('not signed');
+  return read(assertion);
+}
+
+/** CVE-2026-89042: signature verification runs only when a certificate is configured. */
+export function verifiesOnlyWithACertificate(xml: string, metadataXml: string): Verdict {
+  return checkedIfConfigured(
+    xml,
+    metadataKeys(metadataXml).map((k) => k.pem),
+  );
+}
+
+/** CVE-2026-16443: only keys marked use="signing" count, and with none, response signature validation is off. */
+export function signingUseOnly(xml: string, metadataXml: string): Verdict {
+  return checkedIfConfigured(
+    xml,
+    metadataKeys(metadataXml)
+      .filter((k) => k.use === 'signing')
+      .map((k) => k.pem),
+  );
+}
+
+/** A key is a key: every certificate in the metadata verifies signatures, whatever its use. */
+export function anyUseVerifies(xml: string, metadataXml: string): Verdict {
+  const certs = metadataKeys(metadataXml).map((k) => k.pem);
+  if (certs.length === 0) throw new Refused('no certificate');
+  return checkedIfConfigured(xml, certs);
+}
+
+/** An expired certificate is dropped, and with none left, verification is skipped. */
+export function expiredDropped(xml: string, metadataXml: string): Verdict {
+  return checkedIfConfigured(
+    xml,
+    metadataKeys(metadataXml)
+      .filter((k) => !k.expired)
+      .map((k) => k.pem),
+  );
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { CATALOGUE } from '../../mock-idp/src/attacks/index.js';
+import { CATALOGUE, armMutation, deliverResponse } from '../../mock-idp/src/attacks/index.js';
 import { startWorld, type World } from '../helpers/world.js';
-import { MARIA, signInWith, spState, strictPolicy } from './forge.js';
+import { MARIA, postValue, signInWith, spState, strictPolicy } from './forge.js';
 
 /** The refusal code the reference SP gives each catalogue entry. */
 const EXPECTED: Record<string, string> = {
@@ -65,6 +65,10 @@ const EXPECTED: Record<string, string> = {
   'deflate-bomb': 'ERR_SAML_ENCODING',
   'huge-message': 'ERR_SAML_TOO_LARGE',
   'deep-nesting': 'ERR_SAML_TOO_COMPLEX',
+  'trust-no-signing-key': 'ERR_SAML_NOT_CONFIGURED',
+  'trust-key-without-use': 'ERR_SAML_SIGNATURE_INVALID',
+  'trust-encryption-only-key': 'ERR_SAML_NOT_CONFIGURED',
+  'trust-expired-certificate': 'ERR_SAML_SIGNATURE_INVALID',
 };
 
 /** Refusals that are not 403: a form over the size limit is refused as 413 Content Too Large. */
@@ -86,7 +90,7 @@ describe('attack catalogue against the reference SP: every mutation is refused w
       });
       after(() => world.close());
 
-      for (const m of CATALOGUE.filter((x) => !x.needs?.consumedResponse)) {
+      for (const m of CATALOGUE.filter((x) => !x.needs?.consumedResponse && !x.needs?.metadataKey)) {
         it(`${short(m.id)} → ${EXPECTED[short(m.id)]}, no account, no session`, async () => {
           if (m.needs?.sha1Refused) await strictPolicy(world, true);
           const res = await signInWith(world, m.id);
@@ -109,4 +113,30 @@ describe('attack catalogue against the reference SP: every mutation is refused w
       });
     });
   }
+
+  describe('trust that fails open: the SP configured from metadata without a usable signing key trusts nothing', () => {
+    for (const vendor of ['okta', 'onelogin', 'entra', 'google']) {
+      for (const m of CATALOGUE.filter((x) => x.needs?.metadataKey)) {
+        it(`${vendor}: ${short(m.id)} → ${EXPECTED[short(m.id)]}, no account, no session`, async () => {
+          const world = await startWorld({ vendor, metadataKey: m.needs!.metadataKey! });
+          try {
+            armMutation(world.tenant, m.id);
+            const value = deliverResponse(
+              world.tenant,
+              world.tenant.user(MARIA)!,
+              undefined,
+              world.acsUrl,
+              new Date(),
+            );
+            const res = await postValue(world, value);
+            expect(res.code).to.equal(EXPECTED[short(m.id)]);
+            expect(res.status).to.equal(res.code === 'ERR_SAML_NOT_CONFIGURED' ? 409 : 403);
+            expect(await spState(world)).to.deep.equal({ members: [], sessions: [] });
+          } finally {
+            await world.close();
+          }
+        });
+      }
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSetupFile, startIdp, type RunningIdp, type TenantSetup } from '../../mock-idp/src/index.js';
+import type { MetadataKey } from '../../mock-idp/src/setup.js';
 import { Tenant } from '../../mock-idp/src/tenant.js';
 import { startSp, type RunningSp } from '../../sp-under-test/src/index.js';
 
@@ -45,6 +46,8 @@ export async function startWorld(
     spCertificate?: boolean;
     /** ACS checks the reference SP runs without (a deliberately vulnerable SP). */
     disabledAcsChecks?: string[];
+    /** How the IdP metadata the SP is first configured from lists the signing key. */
+    metadataKey?: MetadataKey;
   } = {},
 ): Promise<World> {
   const sp = await startSp({
@@ -66,6 +69,7 @@ export async function startWorld(
       ssoUrl: created.body.saml.acsUrl,
       audience: created.body.saml.entityId,
       ...(opts.spCertificate ? { spCertificatePem: spKeys().certificatePem } : {}),
+      ...(opts.metadataKey ? { metadataKey: opts.metadataKey } : {}),
     },
   };
   const tenant = new Tenant(setup, () => idp.url);

@@ -55,6 +55,20 @@ describe('sp-under-test SAML settings', () => {
     expect(errorCodeOf(refused.text)).to.equal('ERR_SAML_SIGNATURE_INVALID');
   });
 
+  it('takes a KeyDescriptor without use as a signing key, and refuses metadata whose only key is for encryption', async () => {
+    const withKey = (use: 'no-use' | 'encryption-only') => {
+      world.tenant.setup.app.metadataKey = use;
+      return admin<{ error?: { code: string } }>(world.sp, 'PUT', '/workspaces/acme/saml', {
+        metadataXml: world.tenant.metadataXml(),
+      });
+    };
+    expect((await withKey('no-use')).status).to.equal(200);
+    expect((await login()).status).to.equal(303);
+    const refused = await withKey('encryption-only');
+    expect(refused.status).to.equal(400);
+    expect(refused.body.error?.code).to.equal('ERR_BAD_METADATA');
+  });
+
   it('keeps group syncing and SSO enforcement when SAML is reconfigured without them', async () => {
     await admin(world.sp, 'PUT', '/workspaces/acme/saml', {
       metadataXml: world.tenant.metadataXml(),

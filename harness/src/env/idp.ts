@@ -39,6 +39,8 @@ export interface RunTenantSpec {
   /** The IdP signs users in whatever provisioning did to them. */
   ssoAfterDeprovisioning?: boolean;
   sloBinding?: 'redirect' | 'post';
+  /** How the tenant's metadata lists its signing key (mock IdP setup `app.metadataKey`). */
+  metadataKey?: 'signing' | 'no-use' | 'encryption-only' | 'none' | 'expired';
 }
 
 /** The mock IdP, driven over its admin API. One process serves every run, each in its own tenant. */
@@ -89,6 +91,7 @@ export class MockIdp {
           : {}),
         ...(run.sloBinding ? { sloBinding: run.sloBinding } : {}),
         ...(run.ssoAfterDeprovisioning ? { ssoAfterDeprovisioning: true } : {}),
+        ...(run.metadataKey ? { metadataKey: run.metadataKey } : {}),
       },
       users,
     };

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CaseResult, Report } from '../model.js';
+import { idpLabel, type CaseResult, type Report } from '../model.js';
 import type { Reporter } from './reporter.js';
 
 const x = (s: unknown) =>
@@ -11,7 +11,7 @@ const x = (s: unknown) =>
 
 function variantLabel(r: CaseResult): string {
   const v = Object.entries(r.variant).map(([k, val]) => `${k}=${val}`);
-  return [r.idp, r.driver, ...v].join(', ');
+  return [idpLabel(r.idp), r.driver, ...v].join(', ');
 }
 
 /** One testcase per (case, idp, variant), one testsuite per case group, as CI systems read it. */

@@ -79,6 +79,9 @@ function describeError(e: unknown): string {
   return `ERR_INTERNAL: ${(e as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? String(e)}`;
 }
 
+/** IdP metadata an SP may rightly refuse to be configured from: it lists no usable signing key. */
+const REFUSABLE_METADATA = new Set(['none', 'encryption-only', 'expired']);
+
 /** Runs one planned cell: prepares an isolated SP and IdP tenant, drives every step, grades every check. */
 export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<CaseResult> {
   const s = run.loaded.scenario;
@@ -114,6 +117,11 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         throw e;
       }
       checkLogoutApplies(target, s.steps);
+      const metadataKey = given.idp?.metadataKey;
+      if (metadataKey && metadataKey !== 'signing' && target.keepIdpTenant)
+        throw new NotApplicable(
+          'the case configures the SP from IdP metadata shaped for it, and the target trusts a tenant configured by hand',
+        );
       const setup = opts.idp.setupFor(run.idp, given.idp?.setups?.[run.idp], {
         tenant: `${run.idp}-${runId}`,
         keepTenant: target.keepIdpTenant,
@@ -125,6 +133,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         wantAuthnRequestsSigned: given.idp?.wantAuthnRequestsSigned,
         ssoAfterDeprovisioning: given.idp?.ssoAfterDeprovisioning,
         sloBinding: given.idp?.sloBinding,
+        metadataKey,
       });
       if (setup.app.wantAuthnRequestsSigned && !setup.app.spCertificatePem)
         throw new NotApplicable(
@@ -132,7 +141,14 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         );
       tenantName = setup.tenant;
       const tenant = await opts.idp.putTenant(setup);
-      await target.configureSaml(await opts.idp.metadata(tenant), given.workspace?.saml ?? {});
+      let setupNote: string | undefined;
+      try {
+        await target.configureSaml(await opts.idp.metadata(tenant), given.workspace?.saml ?? {});
+      } catch (e) {
+        // Metadata without a usable signing key may be refused outright; the SP then trusts nothing.
+        if (!metadataKey || !REFUSABLE_METADATA.has(metadataKey)) throw e;
+        setupNote = `the SP refused the IdP metadata (${metadataKey}): ${describeError(e)}`;
+      }
       driver = await opts.drivers.create(opts.stepTimeoutMs);
       const ctx: RunContext = {
         runId,
@@ -158,6 +174,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         status: 'passed',
         durationMs: Date.now() - setupStarted,
         evidence: emptyEvidence(),
+        ...(setupNote ? { message: setupNote } : {}),
       });
 
       for (const [i, step] of s.steps.entries()) {

@@ -132,7 +132,23 @@ export function readValidatedYaml<T>(text: string, file: string, check: Validate
 
 /** Parses and validates one scenario file, pointing every problem at its file, line and key path. */
 export function loadScenarioText(text: string, file: string): LoadedScenario {
-  return { file: displayPath(file), scenario: readValidatedYaml(text, file, validate) };
+  const scenario = readValidatedYaml(text, file, validate);
+  if (scenario.idpIndependent) {
+    const clash = (['idps', 'notApplicable'] as const).find((k) => scenario[k] !== undefined);
+    if (clash) {
+      const at = text.split('\n').findIndex((l) => l.startsWith(`${clash}:`));
+      throw new InputError('ERR_SCENARIO_INVALID', [
+        {
+          file: displayPath(file),
+          line: at + 1,
+          column: 1,
+          path: clash,
+          message: `an idpIndependent case runs once, with no IdP: it takes no ${clash}`,
+        },
+      ]);
+    }
+  }
+  return { file: displayPath(file), scenario };
 }
 
 export function loadScenarioFile(file: string): LoadedScenario {

@@ -196,6 +196,8 @@ export interface Scenario {
   case: string;
   title: string;
   requirements: string[];
+  /** The case talks to the SP alone: one run, reported under NO_IDP (model.ts). */
+  idpIndependent?: true;
   idps?: IdpId[];
   notApplicable?: Partial<Record<IdpId, string>>;
   drivers?: DriverId[];
@@ -224,6 +226,8 @@ export interface Scenario {
       ssoAfterDeprovisioning?: boolean;
       /** How the IdP sends logout messages to the SP's SLO URL. */
       sloBinding?: 'redirect' | 'post';
+      /** How the IdP metadata the SP is configured from lists the signing key (trust-fails-open cases). */
+      metadataKey?: 'signing' | 'no-use' | 'encryption-only' | 'none' | 'expired';
     };
   };
   steps: Step[];

@@ -41,6 +41,14 @@ export function armMutation(tenant: Tenant, mutationId: string): void {
       409,
     );
   }
+  const key = mutation.needs?.metadataKey;
+  if (key && (tenant.setup.app.metadataKey ?? 'signing') !== key) {
+    throw new IdpError(
+      'ERR_MUTATION_PRECONDITION',
+      `${mutationId} needs the tenant's metadata to list its key as ${key} (app.metadataKey)`,
+      409,
+    );
+  }
   stateOf(tenant).next = mutationId;
 }
 

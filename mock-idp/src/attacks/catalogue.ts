@@ -8,6 +8,7 @@ import { RESOURCE_EXHAUSTION_MUTATIONS } from './resource-exhaustion.js';
 import { SEQUENCE_MUTATIONS } from './sequence.js';
 import { SIGNATURE_INTERNALS_MUTATIONS } from './signature-internals.js';
 import { SIGNATURE_MUTATIONS } from './signature.js';
+import { TRUST_MUTATIONS } from './trust.js';
 import type { Mutation } from './types.js';
 import { VERIFIED_NOT_CONSUMED_MUTATIONS } from './verified-not-consumed.js';
 import { WRAPPING_MUTATIONS } from './wrapping.js';
@@ -30,6 +31,7 @@ export const CATALOGUE: readonly Mutation[] = [
   ...PARSER_DIFFERENTIAL_MUTATIONS,
   ...ATTRIBUTE_POLLUTION_MUTATIONS,
   ...RESOURCE_EXHAUSTION_MUTATIONS,
+  ...TRUST_MUTATIONS,
 ];
 
 const BY_ID = new Map(CATALOGUE.map((m) => [m.id, m]));
@@ -45,7 +47,7 @@ export function describeCatalogue(): {
   spec: readonly string[];
   advisories: readonly string[];
   conformingSp: string;
-  needs: Record<string, boolean>;
+  needs: Record<string, boolean | string>;
 }[] {
   return CATALOGUE.map((m) => ({
     id: m.id,

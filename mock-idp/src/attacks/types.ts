@@ -1,4 +1,5 @@
 import type { ResponseInput } from '../profiles/profile.js';
+import type { MetadataKey } from '../setup.js';
 import type { SigningKey } from '../xmldsig/sign.js';
 
 /** Preconditions a scenario or a tester must arrange for a mutation to be the attack it names. */
@@ -11,6 +12,8 @@ export interface MutationNeeds {
   consumedResponse?: boolean;
   /** The tenant must know the SP's certificate, to encrypt an assertion for the SP. */
   spCertificate?: boolean;
+  /** The tenant's metadata must list its signing key this way (setup `app.metadataKey`) when the SP is configured. */
+  metadataKey?: MetadataKey;
 }
 
 /** What a mutation can use to write its hostile response. */
