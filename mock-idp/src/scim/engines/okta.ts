@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SetupUser } from '../../setup.js';
 import { filterQuery } from '../client.js';
 import { SCIM_CLIENT_DEFAULTS } from '../defaults.js';
@@ -11,6 +12,7 @@ import {
   applyEdits,
   expectStatus,
   findUser,
+  givenUserId,
   placeholderPassword,
   roleValues,
   str,
@@ -165,6 +167,13 @@ async function groupPush(t: TenantScim, p: Params): Promise<unknown> {
 
 export const oktaEngine: ProvisioningEngine = {
   vendor: 'okta',
+  newUserId: (u) =>
+    givenUserId(u) ?? `00u${randomBytes(13).toString('base64url').replace(/[-_]/g, 'x').slice(0, 17)}`,
+  managementApi: (tenant, t, baseUrl) => ({
+    orgUrl: `${baseUrl}/${tenant.name}`,
+    appId: tenant.setup.orgId ?? tenant.name,
+    apiToken: t.apiToken,
+  }),
   actions: {
     async 'test-connection'(t) {
       const users = await t.client.request('GET', '/Users?startIndex=1&count=2');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SetupUser } from '../../setup.js';
 import type { TenantScim } from '../state.js';
 import {
@@ -8,6 +9,7 @@ import {
   applyEdits,
   expectStatus,
   findUser,
+  givenUserId,
   str,
   userParam,
   usersParam,
@@ -74,6 +76,11 @@ async function sync(t: TenantScim, u: SetupUser): Promise<unknown> {
 
 export const oneloginEngine: ProvisioningEngine = {
   vendor: 'onelogin',
+  newUserId: (u) => givenUserId(u) ?? String(100000000 + (randomBytes(4).readUInt32BE(0) % 900000000)),
+  managementApi: (tenant, t, baseUrl) => ({
+    apiUrl: `${baseUrl}/${tenant.name}/api/2`,
+    apiToken: t.apiToken,
+  }),
   actions: {
     async 'test-connection'(t) {
       const r = await t.client.request('GET', '/Users?count=1');
