@@ -133,6 +133,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         ...sloForTenant(target, given.idp?.sloBinding),
         spCertificatePem: target.signingCertificatePem,
         wantAuthnRequestsSigned: given.idp?.wantAuthnRequestsSigned,
+        ssoAfterDeprovisioning: given.idp?.ssoAfterDeprovisioning,
         metadataKey,
       });
       if (setup.app.wantAuthnRequestsSigned && !setup.app.spCertificatePem)
