@@ -131,6 +131,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         sloUrl: target.sloUrl,
         spCertificatePem: target.signingCertificatePem,
         wantAuthnRequestsSigned: given.idp?.wantAuthnRequestsSigned,
+        ssoAfterDeprovisioning: given.idp?.ssoAfterDeprovisioning,
         sloBinding: given.idp?.sloBinding,
         metadataKey,
       });

@@ -222,6 +222,8 @@ export interface Scenario {
       omitAttributes?: string[];
       /** The IdP app requires AuthnRequests and logout messages signed with the target's signing certificate. */
       wantAuthnRequestsSigned?: boolean;
+      /** The IdP still signs in users that provisioning removed: the SP alone has to keep them out. */
+      ssoAfterDeprovisioning?: boolean;
       /** How the IdP sends logout messages to the SP's SLO URL. */
       sloBinding?: 'redirect' | 'post';
       /** How the IdP metadata the SP is configured from lists the signing key (trust-fails-open cases). */

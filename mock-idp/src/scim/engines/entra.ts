@@ -287,7 +287,16 @@ export const entraEngine: ProvisioningEngine = {
     },
     async reactivate(t, p) {
       const u = userParam(t, p);
-      t.link(u).status = 'active';
+      const link = t.link(u);
+      // A soft-deleted user is restored as it was. A hard-deleted one is gone: the person comes
+      // back as a new directory object with the same UPN and no extension attributes until an
+      // admin sets them again (seed 004 Step 1).
+      if (link.status === 'hard-deleted')
+        u.profile = Object.fromEntries(
+          Object.entries(u.profile ?? {}).filter(([k]) => !/^extension_[0-9a-f]{32}_/i.test(k)),
+        );
+      applyEdits(t, u, p);
+      link.status = 'active';
       u.assigned = true;
       return afterChange(t, u, p);
     },

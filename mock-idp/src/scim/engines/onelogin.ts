@@ -118,12 +118,33 @@ export const oneloginEngine: ProvisioningEngine = {
       if (how === 'unassign') u.assigned = false;
       else if (how === 'deactivate' || how === 'suspend') link.status = 'suspended';
       else if (how === 'delete') link.status = 'soft-deleted';
-      else throw new EngineError('ERR_SCIM_BAD_PARAMS', 'how is suspend, deactivate, unassign or delete');
+      else if (how === 'hard-delete') {
+        // OneLogin deletes the user in the app only when "When users are deleted" is Delete.
+        if (t.options.oneloginDeleteAction !== 'delete')
+          throw new EngineError(
+            'ERR_SCIM_UNSUPPORTED',
+            'OneLogin deletes users in the app only with "When users are deleted…" set to Delete (oneloginDeleteAction: delete)',
+          );
+        link.status = 'soft-deleted';
+      } else
+        throw new EngineError(
+          'ERR_SCIM_BAD_PARAMS',
+          'how is suspend, deactivate, unassign, delete or hard-delete',
+        );
       return sync(t, u);
     },
     async reactivate(t, p) {
       const u = userParam(t, p);
-      t.link(u).status = 'active';
+      const link = t.link(u);
+      // After a delete (with "When users are deleted" set to Delete) the person comes back as a
+      // new OneLogin user: the custom fields the template sends are empty unless set again.
+      if (link.status === 'soft-deleted' && !link.scimId) {
+        const custom = { ...((u.profile?.custom_fields as Record<string, unknown> | undefined) ?? {}) };
+        for (const a of ROLE_ATTRIBUTES) delete custom[a];
+        u.profile = { ...u.profile, custom_fields: custom };
+      }
+      applyEdits(t, u, p);
+      link.status = 'active';
       u.assigned = true;
       return sync(t, u);
     },
