@@ -25,6 +25,7 @@ export const HARNESS_ERROR_CODES = {
   ERR_CAPTURE_NO_LOGIN: 'the capture holds no SAML login response',
   ERR_IDP_METADATA: 'the IdP metadata given to import cannot be read',
   ERR_VENDOR_UNKNOWN: 'the response does not look like any vendor profile',
+  ERR_SERVE_PREPARE: 'serve --scenario could not prepare the state of the case',
   ERR_INTERNAL: 'the harness itself failed',
 } as const;
 
@@ -50,7 +51,7 @@ export interface InputProblem {
 
 export class InputError extends HarnessError {
   constructor(
-    code: 'ERR_SCENARIO_YAML' | 'ERR_SCENARIO_INVALID' | 'ERR_SCENARIO_REFERENCE',
+    code: 'ERR_SCENARIO_YAML' | 'ERR_SCENARIO_INVALID' | 'ERR_SCENARIO_REFERENCE' | 'ERR_TARGET_FILE',
     readonly problems: InputProblem[],
   ) {
     super(code, problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`).join('\n'));

@@ -1,5 +1,16 @@
 /** The result model. The JSON report is this object; every reporter renders it. */
+import type { GradedBy } from './env/observers/observer.js';
+
 export type Status = 'passed' | 'failed' | 'skipped' | 'error' | 'not-applicable';
+
+/**
+ * The `idp` of a result whose case talks to the SP alone (`idpIndependent`, as the `scim.rfc.*`
+ * protocol checks): its verdict holds whatever the IdP, so reports show it in a column of its own.
+ */
+export const NO_IDP = 'none';
+
+/** How reports name a result's IdP: the profile, or "no IdP" for an IdP-independent case. */
+export const idpLabel = (idp: string): string => (idp === NO_IDP ? 'no IdP' : idp);
 
 export interface HttpExchange {
   method: string;
@@ -78,6 +89,12 @@ export interface CaseResult {
   status: Status;
   durationMs: number;
   requirements: string[];
+  /**
+   * What read the SP's state for this result's checks: `reference-api` (an observer API like the
+   * reference SP's), `scim` (the SP's own SCIM server), `mapping` (the SP's endpoints mapped in the
+   * target file), or `none` when no check read state (graded on pages and messages only).
+   */
+  observer?: GradedBy;
   steps: StepResult[];
   message?: string;
 }

@@ -13,6 +13,7 @@ export const IDP_ERROR_CODES = {
   ERR_LOGIN_EXPIRED: 'the sign-in attempt expired; start again from the application',
   ERR_BAD_CREDENTIALS: 'unknown user or wrong password',
   ERR_USER_NOT_ASSIGNED: 'the user is not assigned to this application',
+  ERR_USER_DEPROVISIONED: 'the user is suspended, deactivated or deleted in the directory',
   ERR_BAD_SETUP: 'the tenant setup is invalid',
   ERR_BAD_CERTIFICATE: 'a certificate in the tenant setup cannot be read as an X.509 certificate',
   ERR_BAD_KEY: 'the signing key cannot be read or does not belong to the signing certificate',

@@ -48,6 +48,8 @@ export interface TenantSetup {
     quirks?: Partial<Quirks>;
     /** Reject AuthnRequests and LogoutRequests that are not signed with the SP certificate. */
     wantAuthnRequestsSigned?: boolean;
+    /** Sign in users whatever provisioning did to them (see setup.schema.json). */
+    ssoAfterDeprovisioning?: boolean;
     /** The SP's signing certificate, for signed AuthnRequests and logout messages. */
     spCertificatePem?: string;
     spCertFile?: string;

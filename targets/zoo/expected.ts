@@ -12,14 +12,14 @@
  *                                   "reason": "…" } } }
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { CaseResult, Status } from '../../harness/src/model.js';
+import { NO_IDP, type CaseResult, type Status } from '../../harness/src/model.js';
 
 export const IDPS = ['okta', 'onelogin', 'entra', 'google'] as const;
 type Idp = (typeof IDPS)[number];
 const STATUSES: readonly Status[] = ['passed', 'failed', 'skipped', 'error', 'not-applicable'];
 
 export interface ExpectedCase {
-  /** One verdict for all four IdP profiles, or one for each profile the case runs on. */
+  /** One verdict for all four IdP profiles (or for an IdP-independent case's one run), or one for each profile the case runs on. */
   status: Status | Partial<Record<Idp, Status>>;
   /** Why, for any verdict other than passed: the library's behaviour and the spec it meets or breaks. */
   reason?: string;
@@ -88,6 +88,7 @@ export function compare(
 ): Difference[] {
   const diffs: Difference[] = [];
   const seen = new Set<string>();
+  const independent = new Set(results.filter((r) => r.idp === NO_IDP).map((r) => r.case));
   for (const r of results) {
     seen.add(`${r.case}|${r.idp}`);
     const e = expected.cases[r.case];
@@ -102,7 +103,7 @@ export function compare(
       });
   }
   for (const [id, c] of Object.entries(expected.cases))
-    for (const idp of idps) {
+    for (const idp of independent.has(id) ? [NO_IDP] : idps) {
       const want = expectedStatus(c, idp);
       if (want !== 'absent' && !seen.has(`${id}|${idp}`))
         diffs.push({ case: id, idp, expected: want, actual: 'absent' });
@@ -127,8 +128,13 @@ export function fromResults(sp: string, results: readonly CaseResult[], previous
       const r = rs.find((x) => x.idp === i);
       if (r) per[i] = r.status;
     }
-    const values = Object.values(per);
-    const status = values.length === IDPS.length && values.every((s) => s === values[0]) ? values[0]! : per;
+    const alone = rs.find((x) => x.idp === NO_IDP);
+    const values = alone ? [alone.status] : Object.values(per);
+    const status = alone
+      ? alone.status
+      : values.length === IDPS.length && values.every((s) => s === values[0])
+        ? values[0]!
+        : per;
     const old = previous?.cases[id];
     const same = old && JSON.stringify(old.status) === JSON.stringify(status);
     const reason = values.every((s) => s === 'passed')

@@ -76,9 +76,10 @@ class NaiveSlo implements Target {
 
   async prepareRun(spec: RunSpec) {
     const run = await this.inner.prepareRun(spec);
-    this.sloUrl = run.sloUrl!;
+    this.sloUrl = run.sloUrls!.post!;
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    return { ...run, sloUrl: `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/slo` };
+    const facade = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/slo`;
+    return { ...run, sloUrls: { redirect: facade, post: facade } };
   }
 
   private async relay(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -30,7 +30,7 @@ describe('harness: idp-harness list', () => {
     ]);
     for (const line of out.split('\n').filter((l) => /^ {6}\S/.test(l)))
       expect(line).to.match(
-        /^ {6}(okta|onelogin|entra|google) +(runs|missing|not-applicable: .+|skipped: .+)$/,
+        /^ {6}(okta|onelogin|entra|google|no IdP) +(runs|missing|not-applicable: .+|skipped: .+)$/,
       );
   });
 

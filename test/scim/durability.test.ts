@@ -40,14 +40,18 @@ describe('scim.rfc.durability: kill -9 during a bulk SCIM push', function () {
       await adminCall('POST', '/workspaces', { slug: 'acme' });
       const { token } = await adminCall('POST', '/workspaces/acme/scim-tokens');
       const created = new Set<string>();
+      const total = 5000;
+      const senders = 8;
+      /** The SP is killed once this many users were answered 201: in the middle of the push. */
+      const killAfter = 100;
       let next = 0;
       let killed = false;
-      const killer = setTimeout(() => {
-        killed = child.kill('SIGKILL');
-      }, 600);
+      let sentWhenKilled = 0;
+      /** Senders whose request got no answer: the kill cut the push short for each of them. */
+      let interrupted = 0;
       await Promise.all(
-        Array.from({ length: 8 }, async () => {
-          while (!killed && next < 5000) {
+        Array.from({ length: senders }, async () => {
+          while (next < total) {
             const userName = `bulk${next++}@acme.example`;
             try {
               const res = await fetch(`${url}/scim/v2/Users`, {
@@ -58,15 +62,24 @@ describe('scim.rfc.durability: kill -9 during a bulk SCIM push', function () {
               if (res.status === 201) created.add(userName);
               await res.arrayBuffer();
             } catch {
+              interrupted++;
               return; // the SP is gone
+            }
+            if (!killed && created.size >= killAfter) {
+              sentWhenKilled = next;
+              killed = child.kill('SIGKILL');
             }
           }
         }),
       );
-      clearTimeout(killer);
       await new Promise((r) =>
         child.exitCode !== null || child.signalCode ? r(undefined) : child.once('exit', r),
       );
+      // The kill really interrupted the push: it came mid-way, and every sender lost its connection.
+      expect(killed).to.equal(true);
+      expect(sentWhenKilled).to.be.lessThan(total);
+      expect(next).to.be.lessThan(total);
+      expect(interrupted).to.equal(senders);
       expect(child.signalCode).to.equal('SIGKILL');
       expect(created.size).to.be.greaterThan(0);
 

@@ -75,13 +75,18 @@ describe('mock-idp SCIM provisioning engines against the reference SP', function
     expect(off.body.transcript[0].requestBody.Operations).to.deep.equal([
       { op: 'replace', value: { active: false } },
     ]);
+    // Lifting a suspension is the same PATCH with true, and nothing more: no profile, no roles.
     const on = await okta('POST', '/reactivate', { user: 'maria.garcia@acme.example' });
+    expect(sent(on)).to.have.length(1);
     expect(sent(on)[0]).to.match(/^PATCH \/Users\//);
-    expect(
-      sent(on)
-        .slice(1)
-        .map((x) => x.split(' ')[0]),
-    ).to.deep.equal(['GET', 'PUT']);
+    expect(on.body.transcript[0].requestBody.Operations).to.deep.equal([
+      { op: 'replace', value: { active: true } },
+    ]);
+    // A re-assignment after an unassignment pushes the app user, roles included.
+    await okta('POST', '/deactivate', { user: 'maria.garcia@acme.example', how: 'unassign' });
+    const back = await okta('POST', '/reactivate', { user: 'maria.garcia@acme.example' });
+    expect(sent(back).map((x) => x.split(' ')[0])).to.deep.equal(['PATCH', 'GET', 'PUT']);
+    expect(back.body.transcript[2].requestBody[ROLE_URN]).to.include({ workato_role: 'mktg_ops' });
     const group = await okta('POST', '/group-push', { group: 'Marketing' });
     expect(
       sent(group)

@@ -123,3 +123,33 @@ export function roleChangesWaitForSignIn(): Flaw {
     },
   };
 }
+
+const reactivateDeprovisioned = (db: Db) =>
+  db.prepare("UPDATE members SET status = 'active' WHERE status IN ('deactivated', 'deleted')").run();
+
+/** Seeds 002–004 "the user cannot access the Workato workspace": JIT lets a deprovisioned member back in. */
+export const jitReadmitsDeprovisioned: Flaw = {
+  breaks: 'lets JIT sign a deprovisioned member back in',
+  before(ex, db) {
+    if (ex.method === 'POST' && /^\/saml\/[^/]+\/acs/.test(ex.path)) reactivateDeprovisioned(db);
+  },
+};
+
+/** The same rule, broken at the password door. */
+export const passwordReadmitsDeprovisioned: Flaw = {
+  breaks: 'accepts the password of a deprovisioned member',
+  before(ex, db) {
+    if (ex.method === 'POST' && /^\/w\/[^/]+\/sign-in/.test(ex.path)) reactivateDeprovisioned(db);
+  },
+};
+
+/** Seed 002 "would retain their earlier privileges": deprovisioning resets the member's roles to the default. */
+export const wipesRolesOnDeprovisioning: Flaw = {
+  breaks: 'resets the roles of a member it deprovisions',
+  after(ex, db) {
+    if (!['PUT', 'PATCH', 'DELETE'].includes(ex.method) || !ex.path.startsWith('/scim/v2/Users/')) return;
+    db.prepare(
+      "UPDATE member_roles SET role = 'Operator' WHERE member_id IN (SELECT id FROM members WHERE status IN ('deactivated', 'deleted'))",
+    ).run();
+  },
+};

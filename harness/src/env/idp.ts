@@ -36,6 +36,8 @@ export interface RunTenantSpec {
   spCertificatePem?: string;
   /** The app requires signed AuthnRequests and logout messages. */
   wantAuthnRequestsSigned?: boolean;
+  /** The IdP signs users in whatever provisioning did to them. */
+  ssoAfterDeprovisioning?: boolean;
   sloBinding?: 'redirect' | 'post';
   /** How the tenant's metadata lists its signing key (mock IdP setup `app.metadataKey`). */
   metadataKey?: 'signing' | 'no-use' | 'encryption-only' | 'none' | 'expired';
@@ -88,6 +90,7 @@ export class MockIdp {
           ? { wantAuthnRequestsSigned: run.wantAuthnRequestsSigned }
           : {}),
         ...(run.sloBinding ? { sloBinding: run.sloBinding } : {}),
+        ...(run.ssoAfterDeprovisioning ? { ssoAfterDeprovisioning: true } : {}),
         ...(run.metadataKey ? { metadataKey: run.metadataKey } : {}),
       },
       users,

@@ -48,14 +48,19 @@ export interface StepOutcome {
   durationMs: number;
   assertions: AssertionOutcome[];
   scriptErrors: string[];
+  /** A step the export marks as skipped: it neither ran nor passed. */
   skipped?: boolean;
   error?: string;
+  /** The step ran and met every assertion (false for a skipped step). */
   passed: boolean;
 }
 
 export interface SuiteOutcome {
   name: string;
+  /** No step that ran failed. */
   passed: boolean;
+  /** Steps that ran and passed, ran and failed, or were skipped as the export says. */
+  counts: { passed: number; failed: number; skipped: number };
   steps: StepOutcome[];
 }
 
@@ -188,7 +193,7 @@ export async function runRunscopeExport(doc: RunscopeExport, opts: RunOptions): 
         assertions: [],
         scriptErrors: [],
         skipped: true,
-        passed: true,
+        passed: false,
       });
       continue;
     }
@@ -269,5 +274,10 @@ export async function runRunscopeExport(doc: RunscopeExport, opts: RunOptions): 
     outcome.passed = outcome.assertions.every((a) => a.passed) && scriptErrors.length === 0;
     steps.push(outcome);
   }
-  return { name: doc.name, passed: steps.every((s) => s.passed), steps };
+  const counts = {
+    passed: steps.filter((s) => s.passed).length,
+    failed: steps.filter((s) => !s.passed && !s.skipped).length,
+    skipped: steps.filter((s) => s.skipped).length,
+  };
+  return { name: doc.name, passed: counts.failed === 0, counts, steps };
 }

@@ -1,4 +1,4 @@
-import type { CaseResult, Report, Status } from '../model.js';
+import { idpLabel, type CaseResult, type Report, type Status } from '../model.js';
 import type { ConsoleOut } from './console.js';
 import { stdoutConsole } from './console.js';
 import type { BeginInfo, Reporter } from './reporter.js';
@@ -34,7 +34,7 @@ export class DotReporter implements Reporter {
     for (const [i, r] of this.bad.entries()) {
       this.out.line('');
       this.out.line(
-        `${i + 1}) ${r.status === 'error' ? 'error' : 'failed'}: ${r.case} [${r.idp}/${r.driver}]`,
+        `${i + 1}) ${r.status === 'error' ? 'error' : 'failed'}: ${r.case} [${idpLabel(r.idp)}/${r.driver}]`,
       );
       for (const s of r.steps.filter((x) => x.status === 'failed' || x.status === 'error'))
         this.out.line(`   at "${s.name}": ${s.message ?? ''}`);

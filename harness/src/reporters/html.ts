@@ -1,6 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import type { CaseResult, MailEvidence, Report, ScimExchange, Status, StepResult } from '../model.js';
+import {
+  NO_IDP,
+  idpLabel,
+  type CaseResult,
+  type MailEvidence,
+  type Report,
+  type ScimExchange,
+  type Status,
+  type StepResult,
+} from '../model.js';
 import { ALL_IDPS } from '../scenario/types.js';
 import { prettyXml } from './pretty-xml.js';
 import type { Reporter } from './reporter.js';
@@ -131,12 +140,16 @@ function stepHtml(s: StepResult, n: number, baseDir: string): string {
   );
 }
 
+/** Which observer read the SP's state for a result (CaseResult.observer). */
+const observerText = (r: CaseResult) =>
+  r.observer && r.observer !== 'none' ? `state read through ${r.observer}` : 'no state read';
+
 function detailHtml(r: CaseResult, id: string, baseDir: string): string {
   return (
     `<section class="detail" id="${id}"><a class="close" href="#matrix">close ✕</a>` +
-    `<h2><span class="badge st-${r.status}">${LABEL[r.status]}</span> ${esc(r.case)} · ${esc(r.idp)} · ${esc(variantText(r))}</h2>` +
+    `<h2><span class="badge st-${r.status}">${LABEL[r.status]}</span> ${esc(r.case)} · ${esc(idpLabel(r.idp))} · ${esc(variantText(r))}</h2>` +
     (r.title ? `<p class="title">${esc(r.title)}</p>` : '') +
-    `<p class="meta">${esc(r.scenario)} · ${r.durationMs} ms</p>` +
+    `<p class="meta">${esc(r.scenario)} · ${r.durationMs} ms · ${esc(observerText(r))}</p>` +
     (r.message ? `<div class="msg">${esc(r.message)}</div>` : '') +
     (r.requirements.length
       ? `<details><summary>Requirements (${r.requirements.length})</summary><ul>${r.requirements.map((q) => `<li>${esc(q)}</li>`).join('')}</ul></details>`
@@ -173,9 +186,12 @@ pre{background:#f3f4f6;padding:8px;overflow:auto;max-height:480px;font:12px/1.35
 /** One self-contained HTML file: the matrix of cases × IdPs, each cell opening its timeline. */
 export function renderHtml(report: Report, opts: { baseDir?: string } = {}): string {
   const baseDir = opts.baseDir ?? process.cwd();
+  // The four profiles, then any other IdP a report names, then the column of IdP-independent cases.
+  const known: readonly string[] = [...ALL_IDPS, NO_IDP];
   const idps = [
     ...ALL_IDPS.filter((i) => report.results.some((r) => r.idp === i)),
-    ...new Set(report.results.map((r) => r.idp).filter((i) => !(ALL_IDPS as readonly string[]).includes(i))),
+    ...new Set(report.results.map((r) => r.idp).filter((i) => !known.includes(i))),
+    ...(report.results.some((r) => r.idp === NO_IDP) ? [NO_IDP] : []),
   ];
   const cases = new Map<string, CaseResult[]>();
   for (const r of report.results) cases.set(r.case, [...(cases.get(r.case) ?? []), r]);
@@ -198,7 +214,7 @@ export function renderHtml(report: Report, opts: { baseDir?: string } = {}): str
       rows += `<td class="cell st-${worst(cell)}" data-idp="${esc(idp)}">${cell
         .map(
           (r) =>
-            `<a class="st-${r.status}" href="#${ids.get(r)}" title="${esc(`${r.status}${r.message ? `: ${r.message}` : ''}`)}">${LABEL[r.status]}${cell.length > 1 ? ` <small>${esc(variantText(r))}</small>` : ''}</a>`,
+            `<a class="st-${r.status}" href="#${ids.get(r)}" title="${esc(`${r.status} (${observerText(r)})${r.message ? `: ${r.message}` : ''}`)}">${LABEL[r.status]}${cell.length > 1 ? ` <small>${esc(variantText(r))}</small>` : ''}</a>`,
         )
         .join('')}</td>`;
     }
@@ -213,7 +229,7 @@ export function renderHtml(report: Report, opts: { baseDir?: string } = {}): str
     `<span class="badge st-error">${s.errors} errors</span><span class="badge st-not-applicable">${s.notApplicable} not applicable</span>` +
     `<span class="badge st-skipped">${s.skipped} skipped</span>` +
     `<span>started ${esc(report.startedAt)} · ${(report.durationMs / 1000).toFixed(1)} s · ${report.results.length} case runs</span></div></header>` +
-    `<main><table class="matrix" id="matrix"><thead><tr><th>case</th>${idps.map((i) => `<th class="idp">${esc(i)}</th>`).join('')}</tr></thead>` +
+    `<main><table class="matrix" id="matrix"><thead><tr><th>case</th>${idps.map((i) => `<th class="idp" data-idp="${esc(i)}">${esc(idpLabel(i))}</th>`).join('')}</tr></thead>` +
     `<tbody>${rows}</tbody></table>` +
     report.results.map((r) => detailHtml(r, ids.get(r)!, baseDir)).join('') +
     `</main></body></html>\n`

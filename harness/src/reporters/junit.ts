@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CaseResult, Report } from '../model.js';
+import { idpLabel, type CaseResult, type Report } from '../model.js';
 import type { Reporter } from './reporter.js';
 
 const x = (s: unknown) =>
@@ -11,7 +11,7 @@ const x = (s: unknown) =>
 
 function variantLabel(r: CaseResult): string {
   const v = Object.entries(r.variant).map(([k, val]) => `${k}=${val}`);
-  return [r.idp, r.driver, ...v].join(', ');
+  return [idpLabel(r.idp), r.driver, ...v].join(', ');
 }
 
 /** One testcase per (case, idp, variant), one testsuite per case group, as CI systems read it. */
@@ -29,7 +29,7 @@ export function renderJunit(report: Report): string {
     out += `  <testsuite name="${x(group)}" tests="${results.length}" failures="${count('failed')}" errors="${count('error')}" skipped="${count('skipped') + count('not-applicable')}" time="${time.toFixed(3)}" timestamp="${x(report.startedAt)}">\n`;
     for (const r of results) {
       out += `    <testcase classname="${x(r.case)}" name="${x(`${r.case} [${variantLabel(r)}]`)}" file="${x(r.scenario)}" time="${(r.durationMs / 1000).toFixed(3)}">\n`;
-      out += `      <properties>${r.requirements.map((q) => `<property name="requirement" value="${x(q)}"/>`).join('')}</properties>\n`;
+      out += `      <properties>${r.requirements.map((q) => `<property name="requirement" value="${x(q)}"/>`).join('')}<property name="observer" value="${x(r.observer ?? 'none')}"/></properties>\n`;
       if (r.status === 'failed')
         out += `      <failure message="${x(r.message)}" type="failed">${x(stepsText(r))}</failure>\n`;
       if (r.status === 'error')

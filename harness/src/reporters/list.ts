@@ -1,4 +1,4 @@
-import type { CaseResult, Report, Status } from '../model.js';
+import { idpLabel, type CaseResult, type Report, type Status } from '../model.js';
 import { stdoutConsole } from './console.js';
 import type { BeginInfo, Reporter } from './reporter.js';
 
@@ -25,9 +25,10 @@ export class ListReporter implements Reporter {
   }
 
   onResult(r: CaseResult): void {
-    const label = `${MARK[r.status]} ${r.case} [${r.idp}/${r.driver}]`;
+    const label = `${MARK[r.status]} ${r.case} [${idpLabel(r.idp)}/${r.driver}]`;
+    const state = r.observer && r.observer !== 'none' ? `, state read through ${r.observer}` : '';
     this.out(
-      `  ${label} ${r.status === 'not-applicable' ? `not applicable: ${r.message ?? ''}` : `(${r.durationMs} ms)`}`,
+      `  ${label} ${r.status === 'not-applicable' ? `not applicable: ${r.message ?? ''}` : `(${r.durationMs} ms${state})`}`,
     );
     if (r.status === 'failed' || r.status === 'error') {
       for (const s of r.steps.filter((x) => x.status === 'failed' || x.status === 'error')) {

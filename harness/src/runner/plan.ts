@@ -1,6 +1,10 @@
 import { availableProfiles } from '../../../mock-idp/src/profiles/index.js';
 import { HarnessError } from '../errors.js';
+import { NO_IDP } from '../model.js';
 import { ALL_IDPS, type DriverId, type IdpId, type LoadedScenario } from '../scenario/types.js';
+
+/** The mock IdP profile an IdP-independent case's run sets its tenant up with. */
+export const INDEPENDENT_RUN_PROFILE: IdpId = 'okta';
 
 /** One cell of the matrix: a case against one IdP profile with one driver. */
 export interface PlannedRun {
@@ -41,6 +45,24 @@ export function plan(scenarios: readonly LoadedScenario[], opts: PlanOptions): P
   const runs: PlannedRun[] = [];
   for (const loaded of scenarios) {
     const s = loaded.scenario;
+    if (s.idpIndependent) {
+      // Talks to the SP alone: one run whatever --idp lists, its tenant set up on a profile that
+      // provisions over SCIM.
+      const run: PlannedRun = {
+        key: `${s.case}|${NO_IDP}|${opts.driver}`,
+        loaded,
+        idp: INDEPENDENT_RUN_PROFILE,
+        driver: opts.driver,
+        variant: {},
+      };
+      if (s.drivers && !s.drivers.includes(opts.driver))
+        run.verdict = {
+          status: 'not-applicable',
+          reason: `the case does not run with the ${opts.driver} driver`,
+        };
+      runs.push(run);
+      continue;
+    }
     const wanted = s.idps ?? ALL_IDPS;
     for (const idp of ALL_IDPS) {
       if (!opts.idps.includes(idp) || !wanted.includes(idp)) continue;
@@ -65,7 +87,7 @@ export function plan(scenarios: readonly LoadedScenario[], opts: PlanOptions): P
     }
   }
   const matched = runs.filter((r) => {
-    const hay = `${r.loaded.scenario.case} ${r.loaded.scenario.title} [${r.idp}]`;
+    const hay = `${r.loaded.scenario.case} ${r.loaded.scenario.title} [${r.loaded.scenario.idpIndependent ? NO_IDP : r.idp}]`;
     return (!opts.grep || opts.grep.test(hay)) && (!opts.grepInvert || !opts.grepInvert.test(hay));
   });
   if (!opts.shard) return matched;

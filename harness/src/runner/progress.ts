@@ -1,4 +1,4 @@
-import type { CaseResult, Report, Status } from '../model.js';
+import { idpLabel, type CaseResult, type Report, type Status } from '../model.js';
 import type { ConsoleOut } from '../reporters/console.js';
 import { stdoutConsole } from '../reporters/console.js';
 import type { BeginInfo, Reporter } from '../reporters/reporter.js';
@@ -49,7 +49,7 @@ export class ProgressReporter implements Reporter {
       .filter(Boolean)
       .join(' · ');
     if (this.out.live) {
-      this.out.setStatus(`[${done}/${total}] ${counts} · ${secs} s · last: ${r.case} [${r.idp}]`);
+      this.out.setStatus(`[${done}/${total}] ${counts} · ${secs} s · last: ${r.case} [${idpLabel(r.idp)}]`);
       return;
     }
     const step = Math.max(1, Math.ceil(total * PROGRESS_DEFAULTS.plainEveryFraction));

@@ -1,4 +1,4 @@
-import { emptyEvidence, type CaseResult } from '../model.js';
+import { NO_IDP, emptyEvidence, type CaseResult } from '../model.js';
 import type { PlannedRun } from './plan.js';
 
 /** The identifying part of a run's result, taken from its plan. */
@@ -8,10 +8,11 @@ export function baseResult(run: PlannedRun): Omit<CaseResult, 'status' | 'durati
     case: s.case,
     title: s.title,
     scenario: run.loaded.file,
-    idp: run.idp,
+    idp: run.loaded.scenario.idpIndependent ? NO_IDP : run.idp,
     driver: run.driver,
     variant: run.variant,
     requirements: s.requirements,
+    observer: 'none',
   };
 }
 

@@ -22,6 +22,9 @@ export interface PageExpectation {
   notContains?: string;
   status?: number;
   errorCode?: string;
+  /** The page is this named page of the target (env/pages.ts): `home`, `deepLink`, `signedOut`, `environment:TEST`. */
+  at?: string;
+  /** The page's path and query, literally (a layout only one SP has). */
   path?: string;
 }
 
@@ -120,6 +123,8 @@ export interface Step {
     user: string;
     password?: string;
     flow?: 'sp-initiated' | 'idp-initiated';
+    /** A named page of the target to start at (SP-initiated) or to carry as RelayState (IdP-initiated). */
+    page?: string;
     path?: string;
     fresh?: boolean;
     /** The IdP must refuse the sign-in with an error page. */
@@ -127,11 +132,12 @@ export interface Step {
   };
   /** Single Logout through the driver (SAML Profiles 4.4), started at the SP or at the IdP. */
   logout?: { flow?: 'sp-initiated' | 'idp-initiated' };
-  visit?: { path: string };
+  /** Opens a named page of the target, or a literal path on it. */
+  visit?: { page?: string; path?: string };
   /** The workspace (slug, from given.workspaces) the step's actions and observer checks act on; default the main one. */
   workspace?: string;
   /** Signs in with email and password on the SP's own sign-in page (identifier first). */
-  passwordLogin?: { email: string; password?: string; path?: string; fresh?: boolean };
+  passwordLogin?: { email: string; password?: string; page?: string; path?: string; fresh?: boolean };
   /** Opens the newest mail to an address; optionally follows its link in the driver and reads its code. */
   openMail?: { to: string; subject?: string; followLink?: boolean; readCode?: boolean };
   /** Switches the signed-in account to another workspace through the SP's switcher page. */
@@ -143,6 +149,7 @@ export interface Step {
     mutation: string;
     user: string;
     flow?: 'sp-initiated' | 'idp-initiated';
+    page?: string;
     path?: string;
     /** A logout mutation: whose sessions the hostile LogoutRequest names; `user` is the attacker. */
     victim?: string;
@@ -203,6 +210,8 @@ export interface Scenario {
   case: string;
   title: string;
   requirements: string[];
+  /** The case talks to the SP alone: one run, reported under NO_IDP (model.ts). */
+  idpIndependent?: true;
   idps?: IdpId[];
   notApplicable?: Partial<Record<IdpId, string>>;
   drivers?: DriverId[];
@@ -227,6 +236,8 @@ export interface Scenario {
       omitAttributes?: string[];
       /** The IdP app requires AuthnRequests and logout messages signed with the target's signing certificate. */
       wantAuthnRequestsSigned?: boolean;
+      /** The IdP still signs in users that provisioning removed: the SP alone has to keep them out. */
+      ssoAfterDeprovisioning?: boolean;
       /** How the IdP sends logout messages to the SP's SLO URL. */
       sloBinding?: 'redirect' | 'post';
       /** How the IdP metadata the SP is configured from lists the signing key (trust-fails-open cases). */

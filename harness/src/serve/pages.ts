@@ -1,6 +1,7 @@
 import type { RunningIdp } from '../../../mock-idp/src/index.js';
 import type { RunningSp } from '../../../sp-under-test/src/index.js';
 import type { MailCatcher } from '../env/mail-catcher.js';
+import { GUIDES, type GuideLink } from './guides.js';
 import { LIVE_SCRIPT } from './live.js';
 import type { ScimLog } from './scim-log.js';
 
@@ -22,6 +23,8 @@ export interface ServeContext {
   mail: MailCatcher;
   demos: Demo[];
   scimLog: ScimLog;
+  /** `serve --scenario`: the guided demo prepared, and what the preparation did. */
+  prepared?: { case: string; note: string };
 }
 
 const esc = (s: unknown) =>
@@ -51,11 +54,40 @@ const CONSOLE_NAMES: Record<string, string> = {
 };
 
 /** Opens the tenant's console: the form hands the IdP admin token over once, and the IdP sets its console cookie. */
+const consoleForm = (c: ServeContext, d: Demo, label: string, attrs: string) =>
+  `<form class="inline" method="post" action="${esc(`${c.idp.url}/console/session`)}"><input type="hidden" name="token" value="${esc(c.idp.adminToken)}"><input type="hidden" name="next" value="${esc(`/${d.tenant}/admin`)}"><button type="submit" ${attrs}>${esc(label)}</button></form>`;
+
 const consoleLink = (c: ServeContext, d: Demo) =>
-  `<li><form class="inline" method="post" action="${esc(`${c.idp.url}/console/session`)}">
-<input type="hidden" name="token" value="${esc(c.idp.adminToken)}"><input type="hidden" name="next" value="${esc(`/${d.tenant}/admin`)}">
-<button type="submit" data-link="console" data-vendor="${esc(d.vendor)}">Open the ${esc(CONSOLE_NAMES[d.vendor] ?? d.vendor)}</button></form>
+  `<li>${consoleForm(c, d, `Open the ${CONSOLE_NAMES[d.vendor] ?? d.vendor}`, `data-link="console" data-vendor="${esc(d.vendor)}"`)}
 (the mock tenant's console: assignments, provisioning, deactivation)</li>`;
+
+function guideLink(c: ServeContext, d: Demo, l: GuideLink): string {
+  if (l.to === 'console') return consoleForm(c, d, l.label, 'data-guide-link="console"');
+  const href =
+    l.to === 'sp'
+      ? `${c.sp.url}${l.path || `/w/${d.workspace}`}`
+      : l.to === 'sp-admin'
+        ? `/sp/${d.workspace}`
+        : l.to === 'mail'
+          ? '/mail'
+          : '/scim-log';
+  return `<a data-guide-link="${esc(l.to)}" href="${esc(href)}" target="_blank">${esc(l.label)}</a>`;
+}
+
+/** The guided demos: short walkthroughs of catalogue cases, each step with the link it needs. */
+function guides(c: ServeContext): string {
+  const demo = (v: string) => c.demos.find((d) => d.vendor === v) ?? c.demos[0]!;
+  return GUIDES.map((g) => {
+    const d = demo(g.vendor);
+    const prepared = c.prepared?.case === g.case;
+    const steps = g
+      .steps(demo)
+      .map((s) => `<li>${esc(s.text)}${s.link ? ` ${guideLink(c, d, s.link)}` : ''}</li>`)
+      .join('');
+    return `<details class="card" data-guide="${esc(g.case)}"${prepared ? ' open' : ''}><summary><b>${esc(g.title)}</b> <code>${esc(g.case)}</code> · ${esc(d.vendor)}</summary>
+${prepared ? `<p data-prepared>Prepared: ${esc(c.prepared!.note)}</p>` : `<p class="muted">Start from this state with <code>idp-harness serve --scenario ${esc(g.case)}</code>.</p>`}<ol>${steps}</ol></details>`;
+  }).join('');
+}
 
 export function startPage(c: ServeContext): string {
   const cards = c.demos
@@ -78,7 +110,8 @@ SP token <code>${esc(d.scimToken)}</code></li>
     `<table><tr><th>mock IdP</th><td><a href="${esc(c.idp.url)}">${esc(c.idp.url)}</a> (admin token <code>${esc(c.idp.adminToken)}</code>)</td></tr>
 <tr><th>reference SP</th><td><a href="${esc(c.sp.url)}">${esc(c.sp.url)}</a> (admin token <code>${esc(c.sp.adminToken)}</code>)</td></tr>
 <tr><th>SMTP mail catcher</th><td><code>smtp://${esc(c.mail.host)}:${c.mail.port}</code> · <a data-link="mailbox" href="/mail">mailbox</a> (${c.mail.all().length} messages)</td></tr>
-<tr><th>SCIM traffic</th><td><a data-link="scim-log" href="/scim-log">SCIM traffic log</a> (${c.scimLog.entries.length} exchanges)</td></tr></table>${cards}`,
+<tr><th>SCIM traffic</th><td><a data-link="scim-log" href="/scim-log">SCIM traffic log</a> (${c.scimLog.entries.length} exchanges)</td></tr></table>
+<h2>Guided demos</h2>${guides(c)}<h2>The IdPs and their workspaces</h2>${cards}`,
   );
 }
 

@@ -15,9 +15,10 @@ import { startSp, type RunningSp } from '../../../sp-under-test/src/index.js';
 import { requestJson } from '../env/clients.js';
 import { MailCatcher } from '../env/mail-catcher.js';
 import { FIXTURES_DIR } from '../paths.js';
+import { guideFor } from './guides.js';
 import { LiveEvents } from './live.js';
 import { ScimLog } from './scim-log.js';
-import { mailboxPage, spAdminPage, scimLogPage, startPage, type Demo } from './pages.js';
+import { mailboxPage, spAdminPage, scimLogPage, startPage, type Demo, type ServeContext } from './pages.js';
 
 /** Every default of `idp-harness serve`, in one place. */
 export const SERVE_DEFAULTS = {
@@ -32,7 +33,12 @@ export const SERVE_DEFAULTS = {
   customRoles: ['mktg_ops'],
 };
 
-export type ServeOptions = Partial<typeof SERVE_DEFAULTS> & { adminToken?: string; dataDir?: string };
+export type ServeOptions = Partial<typeof SERVE_DEFAULTS> & {
+  adminToken?: string;
+  dataDir?: string;
+  /** A guided demo's case: the demo starts from the state that case starts from. */
+  scenario?: string;
+};
 
 export interface RunningServe {
   url: string;
@@ -40,6 +46,7 @@ export interface RunningServe {
   idp: RunningIdp;
   mail: MailCatcher;
   demos: Demo[];
+  prepared?: { case: string; note: string };
   close(): Promise<void>;
 }
 
@@ -54,6 +61,7 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
     ...SERVE_DEFAULTS,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   } as typeof SERVE_DEFAULTS & ServeOptions;
+  const guide = o.scenario === undefined ? undefined : guideFor(o.scenario);
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
@@ -164,7 +172,7 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
         scim.status < 300 ? 'connected' : (scim.body?.error?.message ?? `SCIM answered ${scim.status}`);
     }
 
-    const ctx = { url, sp, idp, mail, demos, scimLog };
+    const ctx: ServeContext = { url, sp, idp, mail, demos, scimLog };
     app.use(
       '/scim-proxy',
       express.raw({ type: () => true, limit: '2mb' }),
@@ -184,7 +192,21 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
       if (!members) return void res.status(404).type('html').send(`no workspace ${ws}`);
       res.type('html').send(spAdminPage(ctx, ws, { members, sessions: sessions ?? [], audit: audit ?? [] }));
     });
-    return { url, sp, idp, mail, demos, close };
+    if (guide) {
+      const demo = (vendor: string) => demos.find((d) => d.vendor === vendor)!;
+      const note = await guide.prepare({
+        spUrl: sp.url,
+        idpUrl: idp.url,
+        idpAdminToken: idp.adminToken,
+        mail,
+        demo,
+        password: (vendor, login) =>
+          setups.find((s) => s.tenant === demo(vendor).tenant)!.users.find((u) => u.login === login)
+            ?.password ?? '',
+      });
+      ctx.prepared = { case: guide.case, note };
+    }
+    return { url, sp, idp, mail, demos, ...(ctx.prepared ? { prepared: ctx.prepared } : {}), close };
   } catch (e) {
     await close();
     throw e;

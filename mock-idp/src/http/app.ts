@@ -16,6 +16,7 @@ import { carriesToken, sameSecret } from './credentials.js';
 import { errorPage, loginPage, postBindingPage } from './html.js';
 import { createSlo, rawQueryOf } from '../saml/slo-routes.js';
 import { scimRoutes } from '../scim/routes.js';
+import { hasScimState, scimStateOf } from '../scim/state.js';
 import { consoleRoutes } from '../console/routes.js';
 
 interface PendingLogin {
@@ -100,7 +101,15 @@ export function createIdpApp(state: IdpState): express.Express {
   const answer = (res: Response, tenant: Tenant, login: string, p: PendingLogin) => {
     const user = tenant.user(login);
     if (!user) throw new IdpError('ERR_BAD_CREDENTIALS', undefined, 401);
-    if (user.assigned === false) throw new IdpError('ERR_USER_NOT_ASSIGNED', login, 403);
+    // Vendors sign in neither users removed from the app nor users deprovisioned in the directory.
+    if (!tenant.setup.app.ssoAfterDeprovisioning) {
+      if (user.assigned === false) throw new IdpError('ERR_USER_NOT_ASSIGNED', login, 403);
+      const status = hasScimState(tenant)
+        ? scimStateOf(tenant).links.get(user.login.toLowerCase())?.status
+        : undefined;
+      if (status && status !== 'active')
+        throw new IdpError('ERR_USER_DEPROVISIONED', `${login} (${status})`, 403);
+    }
     const acsUrl = tenant.setup.app.ssoUrl;
     tenant.checkAcs(acsUrl);
     const samlResponse = deliverResponse(tenant, user, p.request?.id, acsUrl, state.now());

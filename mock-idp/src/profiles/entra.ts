@@ -66,6 +66,21 @@ export const entra: Profile = {
   defaultNameIdSource: 'user.userprincipalname',
   directoryDefaults: (login) => ({ userprincipalname: login, mail: login }),
   defaultQuirks: { groupOverageLimit: 150 },
+  /** Seed 004: directory extension attributes (`extension_<appid>_workato_role`), the app id from the claims. */
+  storeRoles(user, roles, app) {
+    let appId = '0'.repeat(32);
+    for (const st of app.attributeStatements ?? []) {
+      const m = /extension_([0-9a-f]{32})_/i.exec(st.value);
+      if (m) {
+        appId = m[1]!;
+        break;
+      }
+    }
+    user.profile = {
+      ...user.profile,
+      ...Object.fromEntries(Object.entries(roles).map(([k, v]) => [`extension_${appId}_${k}`, v])),
+    };
+  },
 
   evaluate(expression, subject) {
     return evaluateEntraClaim(expression, { user: subject.profile, groups: subject.groups });

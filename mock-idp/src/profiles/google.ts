@@ -31,6 +31,23 @@ export const google: Profile = {
   directoryDefaults: (login) => ({ 'Primary email': login }),
   defaultQuirks: { httpsOnlyAcs: true },
   singleLogout: false,
+  /** A custom schema (`Workato.workato_role`), named by the app's attribute mapping. */
+  storeRoles(user, roles, app) {
+    let schema = 'Workato';
+    for (const st of app.attributeStatements ?? []) {
+      const m = /^([^.\s]+)\.workato_role/.exec(st.value);
+      if (m) {
+        schema = m[1]!;
+        break;
+      }
+    }
+    const schemas =
+      (user.profile?.customSchemas as Record<string, Record<string, unknown>> | undefined) ?? {};
+    user.profile = {
+      ...user.profile,
+      customSchemas: { ...schemas, [schema]: { ...schemas[schema], ...roles } },
+    };
+  },
 
   evaluate(expression, subject) {
     const custom = subject.profile.customSchemas;

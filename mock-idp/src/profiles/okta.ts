@@ -30,6 +30,10 @@ export const okta: Profile = {
   issuer: (orgId) => `http://www.okta.com/${orgId}`,
   defaultSigning: { response: true, assertion: true, algorithm: 'rsa-sha256' },
   defaultNameIdFormat: 'unspecified',
+  /** Seed 000: app user profile attributes (`appuser.workato_role`). */
+  storeRoles(user, roles) {
+    user.appUser = { ...user.appUser, ...roles };
+  },
 
   evaluate(expression, subject) {
     return evaluateOktaExpression(expression, { user: subject.profile, appuser: subject.appUser });

@@ -30,6 +30,11 @@ export const onelogin: Profile = {
   defaultNameIdSource: 'email',
   directoryDefaults: (login) => ({ email: login, username: login }),
   blankPlaceholders: { audience: '{audience}', recipient: '{recipient}' },
+  /** Seed 003: custom user fields (`{$user.custom_fields.workato_role}`). */
+  storeRoles(user, roles) {
+    const custom = (user.profile?.custom_fields as Record<string, unknown> | undefined) ?? {};
+    user.profile = { ...user.profile, custom_fields: { ...custom, ...roles } };
+  },
 
   evaluate(expression, subject) {
     return evaluateOneLoginParameter(expression, {

@@ -101,6 +101,22 @@ export interface Profile {
    * only the IdP's own session. Default true.
    */
   singleLogout?: boolean;
+  /**
+   * Keeps a directory user's role attributes (`workato_role`, `workato_role_test`,
+   * `workato_role_prod`) where this vendor's console keeps them, so that the app's attribute
+   * statements send them. `app` is the setup's app, whose statements name the place.
+   */
+  storeRoles(
+    user: DirectoryUser,
+    roles: Record<string, unknown>,
+    app: { attributeStatements?: { value: string }[] },
+  ): void;
+}
+
+/** The parts of a directory user a profile writes. */
+export interface DirectoryUser {
+  profile?: Record<string, unknown>;
+  appUser?: Record<string, unknown>;
 }
 
 /** Tenant-level facts some vendors echo in claims. */

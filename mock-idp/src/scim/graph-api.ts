@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { carriesToken } from '../http/credentials.js';
 import type { SetupUser } from '../setup.js';
 import type { Tenant } from '../tenant.js';
+import { entraAppId, entraObjectId, stableGuid } from './engines/entra.js';
 import { ENGINES } from './engines/index.js';
 import { scimStateOf, type TenantScim } from './state.js';
 
@@ -21,25 +21,6 @@ class GraphError extends Error {
     super(message);
   }
 }
-
-const guid = (seed: string) => {
-  const h = createHash('sha256').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-};
-
-/** The app's client id, as its extension attribute names spell it (dashes removed). */
-export function entraAppId(tenant: Tenant): string {
-  for (const st of tenant.setup.app.attributeStatements ?? []) {
-    const m = /extension_([0-9a-f]{32})_/i.exec(st.value);
-    if (m) {
-      const h = m[1]!.toLowerCase();
-      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-    }
-  }
-  return guid(`${tenant.name}/appId`);
-}
-
-export const entraObjectId = (tenant: Tenant) => guid(`${tenant.name}/application`);
 
 export function graphApiRoutes(tenants: Map<string, Tenant>): Router {
   const r = express.Router();
@@ -110,7 +91,7 @@ export function graphApiRoutes(tenants: Map<string, Tenant>): Router {
     const all = extensions.get(tenant) ?? new Map();
     extensions.set(tenant, all);
     const ext = {
-      id: guid(`${tenant.name}/${name}`),
+      id: stableGuid(`${tenant.name}/${name}`),
       name,
       dataType: 'String',
       targetObjects: Array.isArray(b.targetObjects) ? (b.targetObjects as string[]) : ['User'],

@@ -3,7 +3,7 @@ import { IdpError } from '../errors.js';
 import type { Tenant } from '../tenant.js';
 import { EngineError } from './engines/engine.js';
 import { ENGINES } from './engines/index.js';
-import { entraAppId, entraObjectId, graphApiRoutes } from './graph-api.js';
+import { graphApiRoutes } from './graph-api.js';
 import { oktaApiRoutes } from './okta-api.js';
 import { oneloginApiRoutes } from './onelogin-api.js';
 import { SCIM_CLIENT_DEFAULTS } from './defaults.js';
@@ -36,23 +36,7 @@ export function scimRoutes(state: { tenants: Map<string, Tenant>; baseUrl: () =>
     baseUrl: t.connection?.baseUrl ?? null,
     options: t.options,
     actions: Object.keys(ENGINES[tenant.profile.id]?.actions ?? {}),
-    managementApi:
-      tenant.profile.id === 'okta'
-        ? {
-            orgUrl: `${state.baseUrl()}/${tenant.name}`,
-            appId: tenant.setup.orgId ?? tenant.name,
-            apiToken: t.apiToken,
-          }
-        : tenant.profile.id === 'entra'
-          ? {
-              graphUrl: `${state.baseUrl()}/${tenant.name}/v1.0`,
-              applicationId: entraObjectId(tenant),
-              appId: entraAppId(tenant),
-              apiToken: t.apiToken,
-            }
-          : tenant.profile.id === 'onelogin'
-            ? { apiUrl: `${state.baseUrl()}/${tenant.name}/api/2`, apiToken: t.apiToken }
-            : null,
+    managementApi: ENGINES[tenant.profile.id]?.managementApi(tenant, t, state.baseUrl()) ?? null,
   });
 
   r.put('/api/admin/tenants/:tenant/scim', (req, res) => {

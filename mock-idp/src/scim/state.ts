@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { SetupUser } from '../setup.js';
 import type { Tenant } from '../tenant.js';
 import { ScimClient, Semaphore, type ScimConnection } from './client.js';
 import { SCIM_CLIENT_DEFAULTS } from './defaults.js';
+import { ENGINES } from './engines/index.js';
 
 /** Where a directory user stands with the app, as the vendor's console would show it. */
 export interface Link {
@@ -116,7 +117,7 @@ export class TenantScim {
     const k = user.login.toLowerCase();
     let l = this.links.get(k);
     if (!l) {
-      l = { vendorId: vendorIdFor(this.vendor, user), status: 'active' };
+      l = { vendorId: ENGINES[this.vendor]?.newUserId(user) ?? randomUUID(), status: 'active' };
       this.links.set(k, l);
     }
     return l;
@@ -150,22 +151,6 @@ export class TenantScim {
       });
     });
   }
-}
-
-function vendorIdFor(vendor: string, user: SetupUser): string {
-  const p = user.profile ?? {};
-  if (vendor === 'entra' && typeof p.objectid === 'string') return p.objectid;
-  if (typeof p.id === 'string') return p.id;
-  const r = randomBytes(10);
-  if (vendor === 'okta') return `00u${r.toString('base64url').replace(/[-_]/g, 'x').slice(0, 17)}`;
-  if (vendor === 'onelogin') return String(100000000 + (r.readUInt32BE(0) % 900000000));
-  return [
-    r.toString('hex', 0, 4),
-    r.toString('hex', 4, 6),
-    '4' + r.toString('hex', 6, 8).slice(1),
-    'a' + r.toString('hex', 8, 10).slice(1),
-    randomBytes(6).toString('hex'),
-  ].join('-');
 }
 
 const registry = new WeakMap<Tenant, TenantScim>();

@@ -57,12 +57,17 @@ export function endSession(db: Db, token: string, now: Date): void {
   );
 }
 
+/**
+ * Sessions that would let their holder in now: not ended, not expired, and held by an active
+ * member. A deprovisioned member's session is over even before its next request ends it.
+ */
 export function liveSessions(db: Db, workspaceId: number, now: Date): SessionRow[] {
   return db
     .prepare(
       `SELECT s.user_id AS userId, s.workspace_id AS workspaceId, u.email, s.created_at AS createdAt,
          s.expires_at AS expiresAt, s.auth_method AS authMethod
        FROM sessions s JOIN users u ON u.id = s.user_id
+         JOIN members m ON m.workspace_id = s.workspace_id AND m.user_id = s.user_id AND m.status = 'active'
        WHERE s.workspace_id = ? AND s.ended_at IS NULL AND s.expires_at > ? ORDER BY s.created_at`,
     )
     .all(workspaceId, now.toISOString()) as SessionRow[];

@@ -52,6 +52,7 @@ ${actionButton(m, 'test-connection', 'Test Connector Configuration')}
 <h3>To App</h3><form method="post" action="/${esc(m.tenant)}/admin/to-app">${csrfField(m)}
 ${box('create', 'Create Users')}${box('update', 'Update User Attributes')}${box('deactivate', 'Deactivate Users')}
 <button type="submit" data-op="to-app">Save</button></form>
+${actionButton(m, 'reapply-mappings', 'Reapply Mappings')}<span class="muted"> sends every assigned user's attributes again</span>
 <h3>To Okta</h3>${actionButton(m, 'import', 'Import Now')}</section>
 <section id="assignments"><h2>Assignments</h2><h3>People</h3>
 <table><tr><th>Person</th><th>Type</th><th>workato_role</th><th>Status</th><th></th></tr>${m.users.map((u) => person(m, u)).join('')}</table>
@@ -75,6 +76,7 @@ export const oktaConsole: VendorConsole = {
   ops: {
     'test-connection': () => ({ scim: 'test-connection', params: {}, label: 'Test Connector Configuration' }),
     import: () => ({ scim: 'import', params: {}, label: 'Import Now' }),
+    'reapply-mappings': () => ({ scim: 'push', params: {}, label: 'Reapply Mappings' }),
     'provision-user': (_t, f) => ({
       scim: 'assign',
       params: { user: f.fields.user },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setRoleAttributes } from '../../role-attributes.js';
 import type { SetupUser } from '../../setup.js';
+import type { Tenant } from '../../tenant.js';
 import { filterQuery, type ScimResponse } from '../client.js';
 import type { TenantScim } from '../state.js';
 
@@ -14,11 +15,22 @@ export const ROLE_ATTRIBUTES = ['workato_role', 'workato_role_test', 'workato_ro
 export type Params = Record<string, unknown>;
 export type Action = (t: TenantScim, p: Params) => Promise<unknown>;
 
-/** A vendor's provisioning engine: the console actions it offers, each sending that vendor's SCIM traffic. */
+/**
+ * A vendor's provisioning engine: the console actions it offers, each sending that vendor's SCIM
+ * traffic, and what else differs by vendor, as hooks.
+ */
 export interface ProvisioningEngine {
   vendor: string;
   actions: Record<string, Action>;
+  /** The id the vendor's directory gives a user (Okta `00u…`, OneLogin numeric, Entra object id). */
+  newUserId(user: SetupUser): string;
+  /** Where tools reach the vendor's management API for this tenant, and with which token. */
+  managementApi(tenant: Tenant, t: TenantScim, baseUrl: string): Record<string, unknown>;
 }
+
+/** The id a setup file gives a directory user (`profile.id`), if any. */
+export const givenUserId = (u: SetupUser): string | undefined =>
+  typeof u.profile?.id === 'string' ? u.profile.id : undefined;
 
 /** A request the engine cannot carry out: unknown user, missing parameter, unsupported action. */
 export class EngineError extends Error {

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { SetupUser } from '../../setup.js';
+import type { Tenant } from '../../tenant.js';
 import type { TenantScim } from '../state.js';
 import {
   CORE_USER,
@@ -10,6 +11,7 @@ import {
   applyEdits,
   expectStatus,
   findUser,
+  givenUserId,
   str,
   userParam,
   type Params,
@@ -196,8 +198,38 @@ function directoryChange(t: TenantScim, p: Params): SetupUser {
   return u;
 }
 
+/** A GUID derived from `seed`, stable across runs (Entra object and app ids). */
+export const stableGuid = (seed: string) => {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+/** The app's client id, as its extension attribute names spell it (dashes removed). */
+export function entraAppId(tenant: Tenant): string {
+  for (const st of tenant.setup.app.attributeStatements ?? []) {
+    const m = /extension_([0-9a-f]{32})_/i.exec(st.value);
+    if (m) {
+      const h = m[1]!.toLowerCase();
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    }
+  }
+  return stableGuid(`${tenant.name}/appId`);
+}
+
+export const entraObjectId = (tenant: Tenant) => stableGuid(`${tenant.name}/application`);
+
 export const entraEngine: ProvisioningEngine = {
   vendor: 'entra',
+  newUserId: (u) =>
+    (typeof u.profile?.objectid === 'string' ? u.profile.objectid : undefined) ??
+    givenUserId(u) ??
+    randomUUID(),
+  managementApi: (tenant, t, baseUrl) => ({
+    graphUrl: `${baseUrl}/${tenant.name}/v1.0`,
+    applicationId: entraObjectId(tenant),
+    appId: entraAppId(tenant),
+    apiToken: t.apiToken,
+  }),
   actions: {
     async 'test-connection'(t) {
       const r = await t.client.request(
@@ -255,7 +287,16 @@ export const entraEngine: ProvisioningEngine = {
     },
     async reactivate(t, p) {
       const u = userParam(t, p);
-      t.link(u).status = 'active';
+      const link = t.link(u);
+      // A soft-deleted user is restored as it was. A hard-deleted one is gone: the person comes
+      // back as a new directory object with the same UPN and no extension attributes until an
+      // admin sets them again (seed 004 Step 1).
+      if (link.status === 'hard-deleted')
+        u.profile = Object.fromEntries(
+          Object.entries(u.profile ?? {}).filter(([k]) => !/^extension_[0-9a-f]{32}_/i.test(k)),
+        );
+      applyEdits(t, u, p);
+      link.status = 'active';
       u.assigned = true;
       return afterChange(t, u, p);
     },

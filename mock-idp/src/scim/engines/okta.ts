@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SetupUser } from '../../setup.js';
 import { filterQuery } from '../client.js';
 import { SCIM_CLIENT_DEFAULTS } from '../defaults.js';
@@ -11,6 +12,7 @@ import {
   applyEdits,
   expectStatus,
   findUser,
+  givenUserId,
   placeholderPassword,
   roleValues,
   str,
@@ -25,7 +27,8 @@ import {
  * SCIM 2.0 reference and seed 002: the connection test reads two users and the groups, a new
  * assignment is matched by `userName eq` (count=100) and created otherwise, profile updates
  * are GET then PUT of the full user, deprovisioning (suspend, deactivate, unassign) is a
- * path-less PATCH `{"active": false}`, deleting a user sends nothing, group push creates the
+ * path-less PATCH `{"active": false}`, unsuspending is the same PATCH with `true` alone,
+ * deleting a user sends nothing, group push creates the
  * group and PATCHes its members with the rename op Okta repeats on every membership update.
  */
 export function oktaUser(u: SetupUser, link: { vendorId: string }, active: boolean): Record<string, unknown> {
@@ -164,6 +167,13 @@ async function groupPush(t: TenantScim, p: Params): Promise<unknown> {
 
 export const oktaEngine: ProvisioningEngine = {
   vendor: 'okta',
+  newUserId: (u) =>
+    givenUserId(u) ?? `00u${randomBytes(13).toString('base64url').replace(/[-_]/g, 'x').slice(0, 17)}`,
+  managementApi: (tenant, t, baseUrl) => ({
+    orgUrl: `${baseUrl}/${tenant.name}`,
+    appId: tenant.setup.orgId ?? tenant.name,
+    apiToken: t.apiToken,
+  }),
   actions: {
     async 'test-connection'(t) {
       const users = await t.client.request('GET', '/Users?startIndex=1&count=2');
@@ -239,9 +249,20 @@ export const oktaEngine: ProvisioningEngine = {
     async reactivate(t, p) {
       const u = userParam(t, p);
       const link = t.link(u);
+      const wasSuspended = link.status === 'suspended' && u.assigned !== false;
       link.status = 'active';
       u.assigned = true;
-      return provision(t, u);
+      // Unsuspending keeps the app assignment: Okta sends the path-less PATCH {"active": true}
+      // and nothing else — no profile, so no role values (SCIM 2.0 reference, "Update a specific
+      // User (PATCH)"). A re-assignment after deactivation or unassignment pushes the app user.
+      if (!wasSuspended || !link.scimId || link.pushedActive !== false) return provision(t, u);
+      expectStatus(
+        await t.client.request('PATCH', `/Users/${link.scimId}`, activePatch(true)),
+        [200, 204],
+        'reactivate',
+      );
+      link.pushedActive = true;
+      return { reactivated: u.login, id: link.scimId };
     },
     'group-push': groupPush,
     async 'assign-group'(t, p) {

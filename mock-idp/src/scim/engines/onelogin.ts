@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SetupUser } from '../../setup.js';
 import type { TenantScim } from '../state.js';
 import {
@@ -8,6 +9,7 @@ import {
   applyEdits,
   expectStatus,
   findUser,
+  givenUserId,
   str,
   userParam,
   usersParam,
@@ -74,6 +76,11 @@ async function sync(t: TenantScim, u: SetupUser): Promise<unknown> {
 
 export const oneloginEngine: ProvisioningEngine = {
   vendor: 'onelogin',
+  newUserId: (u) => givenUserId(u) ?? String(100000000 + (randomBytes(4).readUInt32BE(0) % 900000000)),
+  managementApi: (tenant, t, baseUrl) => ({
+    apiUrl: `${baseUrl}/${tenant.name}/api/2`,
+    apiToken: t.apiToken,
+  }),
   actions: {
     async 'test-connection'(t) {
       const r = await t.client.request('GET', '/Users?count=1');
@@ -111,12 +118,33 @@ export const oneloginEngine: ProvisioningEngine = {
       if (how === 'unassign') u.assigned = false;
       else if (how === 'deactivate' || how === 'suspend') link.status = 'suspended';
       else if (how === 'delete') link.status = 'soft-deleted';
-      else throw new EngineError('ERR_SCIM_BAD_PARAMS', 'how is suspend, deactivate, unassign or delete');
+      else if (how === 'hard-delete') {
+        // OneLogin deletes the user in the app only when "When users are deleted" is Delete.
+        if (t.options.oneloginDeleteAction !== 'delete')
+          throw new EngineError(
+            'ERR_SCIM_UNSUPPORTED',
+            'OneLogin deletes users in the app only with "When users are deleted…" set to Delete (oneloginDeleteAction: delete)',
+          );
+        link.status = 'soft-deleted';
+      } else
+        throw new EngineError(
+          'ERR_SCIM_BAD_PARAMS',
+          'how is suspend, deactivate, unassign, delete or hard-delete',
+        );
       return sync(t, u);
     },
     async reactivate(t, p) {
       const u = userParam(t, p);
-      t.link(u).status = 'active';
+      const link = t.link(u);
+      // After a delete (with "When users are deleted" set to Delete) the person comes back as a
+      // new OneLogin user: the custom fields the template sends are empty unless set again.
+      if (link.status === 'soft-deleted' && !link.scimId) {
+        const custom = { ...((u.profile?.custom_fields as Record<string, unknown> | undefined) ?? {}) };
+        for (const a of ROLE_ATTRIBUTES) delete custom[a];
+        u.profile = { ...u.profile, custom_fields: custom };
+      }
+      applyEdits(t, u, p);
+      link.status = 'active';
       u.assigned = true;
       return sync(t, u);
     },
