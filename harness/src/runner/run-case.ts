@@ -159,6 +159,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         tenant,
         setup,
         screenshotDir: join(opts.reportsDir, 'screenshots'),
+        stepTimeoutMs: opts.stepTimeoutMs,
         observed: {},
         mockIdp: opts.idp,
         cleanups,

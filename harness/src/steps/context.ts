@@ -28,6 +28,8 @@ export interface RunContext {
   tenant: TenantInfo;
   setup: TenantSetup;
   screenshotDir: string;
+  /** How long one step may take; a step that bounds part of its own work (expect.refused.within) stays inside it. */
+  stepTimeoutMs?: number;
   /** Values steps and checks record for the evidence of the current step. */
   observed: Record<string, unknown>;
   /** The mock IdP, for tenants of further workspaces (given.workspaces). */
