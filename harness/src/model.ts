@@ -17,6 +17,8 @@ export interface HttpExchange {
   url: string;
   status: number;
   location?: string;
+  /** From sending the request to the answer's headers, in ms, when the driver measured it. */
+  durationMs?: number;
 }
 
 /**

@@ -282,9 +282,7 @@ describe('harness: saml.reject grading', () => {
     it('fails an SP that refuses, but later than the bound', async () => {
       const report = await run(attackCase('saml.reject.deflate-bomb', '{ within: 1ms }'));
       expect(report.results[0]!.status).to.equal('failed');
-      expect(report.results[0]!.message).to.match(
-        /did not answer saml\.reject\.deflate-bomb: no answer within 1ms/,
-      );
+      expect(report.results[0]!.message).to.match(/took \d+ ms to answer saml\.reject\.deflate-bomb/);
     });
 
     /** Runs `refused` against an ACS that swallows the request (`hang`) or drops the connection (`reset`). */
@@ -309,7 +307,7 @@ describe('harness: saml.reject grading', () => {
       const report = await againstBrokenAcs('hang', '{ within: 1s }');
       expect(report.results[0]!.status).to.equal('failed');
       expect(report.results[0]!.message).to.match(
-        /did not answer saml\.reject\.deep-nesting: no answer within 1s/,
+        /did not answer saml\.reject\.deep-nesting: no answer before the step ran out of time/,
       );
     });
 

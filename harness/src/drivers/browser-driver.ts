@@ -82,11 +82,13 @@ export class BrowserDriver implements Driver {
       if (!req.isNavigationRequest()) return;
       if (req.frame() === page.mainFrame()) this.lastStatus = res.status();
       const location = res.headers().location;
+      const answeredAfter = req.timing().responseStart;
       this.traffic.http.push({
         method: req.method(),
         url: req.url(),
         status: res.status(),
         ...(location ? { location } : {}),
+        ...(answeredAfter >= 0 ? { durationMs: Math.round(answeredAfter) } : {}),
       });
     };
     const onNavigated = (frame: Frame) => {

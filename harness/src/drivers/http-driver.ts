@@ -66,6 +66,7 @@ export class HttpDriver implements Driver {
     captureSaml(url, form, this.traffic);
     const cookie = await this.jar.getCookieString(url);
     let res: Response;
+    const sent = performance.now();
     try {
       res = await fetch(url, {
         method,
@@ -96,7 +97,14 @@ export class HttpDriver implements Driver {
     }
     for (const c of res.headers.getSetCookie()) await this.jar.setCookie(c, url, { ignoreError: true });
     const location = res.headers.get('location') ?? undefined;
-    this.traffic.http.push({ method, url, status: res.status, ...(location ? { location } : {}) });
+    const durationMs = Math.round(performance.now() - sent);
+    this.traffic.http.push({
+      method,
+      url,
+      status: res.status,
+      ...(location ? { location } : {}),
+      durationMs,
+    });
     return res;
   }
 

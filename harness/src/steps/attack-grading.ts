@@ -1,6 +1,7 @@
 import { CheckFailed, HarnessError } from '../errors.js';
 import type { Expectations } from '../scenario/types.js';
 import { observeState } from './attack.js';
+import { scenarioDuration } from '../duration.js';
 import { lastPage, type RunContext } from './context.js';
 
 export const HTTP_ONLY_GRADING =
@@ -33,7 +34,16 @@ export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations[
       'ERR_CHECK_ATTACK_ACCEPTED',
       `the SP accepted ${base.mutation} and signed ${base.user} in`,
     );
-  if (base.answeredInMs !== undefined) ctx.observed.answeredInMs = base.answeredInMs;
+  if (base.answeredInMs !== undefined) {
+    ctx.observed.answeredInMs = base.answeredInMs;
+    if (e.within !== undefined && base.answeredInMs > scenarioDuration(e.within))
+      throw new CheckFailed(
+        'ERR_CHECK_ATTACK_UNANSWERED',
+        `the SP took ${base.answeredInMs} ms to answer ${base.mutation}`,
+        e.within,
+        `${base.answeredInMs}ms`,
+      );
+  }
   if (e.errorCode !== undefined && shown !== undefined && shown !== e.errorCode)
     throw new CheckFailed('ERR_CHECK_ATTACK_REFUSAL', `the SP refused with ${shown}`, e.errorCode, shown);
 

@@ -13,7 +13,7 @@ export interface AttackBaseline {
   members: ObservedMember[] | null;
   /** Live sessions per email. */
   sessions: Record<string, number> | null;
-  /** How long the hostile sign-in took, from its first request to the page it ended on. */
+  /** How long the SP took to answer the hostile message (the ACS POST), as the driver measured it. */
   answeredInMs?: number;
   /** Why the SP never answered (timeout, connection reset), when a time-bound refusal is expected. */
   unanswered?: string;
