@@ -128,6 +128,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         acsUrl: target.acsUrl,
         audience: target.spEntityId,
         users: given.idp?.users,
+        nameId: given.idp?.nameId?.[run.idp],
         sloUrl: target.sloUrl,
         spCertificatePem: target.signingCertificatePem,
         wantAuthnRequestsSigned: given.idp?.wantAuthnRequestsSigned,

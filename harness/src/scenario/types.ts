@@ -218,6 +218,13 @@ export interface Scenario {
     idp?: {
       setups?: Partial<Record<IdpId, string>>;
       users?: ScenarioUser[];
+      /** The app's NameID per IdP profile: its source in the vendor's syntax, and its format. */
+      nameId?: Partial<
+        Record<
+          IdpId,
+          { source?: string; format?: 'unspecified' | 'emailAddress' | 'persistent' | 'transient' }
+        >
+      >;
       /** SAML attributes the IdP admin did not configure: their attribute statements are left out. */
       omitAttributes?: string[];
       /** The IdP app requires AuthnRequests and logout messages signed with the target's signing certificate. */
