@@ -168,3 +168,11 @@ export const emailFromNameId: Flaw = {
       db.prepare('UPDATE users SET email = ? WHERE email = ?').run(nameId, email);
   },
 };
+
+/** Seed 001 "the environment's default end-user permissions": one default for every environment. */
+export const oneDefaultRole: Flaw = {
+  breaks: 'gives new members one default role in every environment',
+  before(_ex, db) {
+    db.prepare('UPDATE workspaces SET default_roles = NULL').run();
+  },
+};

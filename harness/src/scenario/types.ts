@@ -187,6 +187,7 @@ export interface GivenWorkspace {
   name?: string;
   environments?: string[];
   customRoles?: CustomRoleSpec[];
+  defaultRoles?: Record<string, string>;
   saml?: GivenSaml;
   authentication?: Record<string, ('saml' | 'password')[]>;
   members?: GivenMember[];
@@ -208,6 +209,8 @@ export interface Scenario {
       saml?: GivenSaml;
       /** Sign-in methods each environment accepts, e.g. {DEV: [password], TEST: [saml]}. */
       authentication?: Record<string, ('saml' | 'password')[]>;
+      /** Each environment's default role for new members (seed 001), e.g. {PROD: NoAccess}. */
+      defaultRoles?: Record<string, string>;
       /** Members the workspace admin created before the case starts. */
       members?: GivenMember[];
     };
