@@ -76,6 +76,7 @@ async function setUpLanes(idp: MockIdp, embedded: EmbeddedTarget, lanes: Lane[])
     // A reference SP per profile: the same person in a second workspace of one SP would be asked to verify their email.
     const target = await embedded.prepareRun({
       runId: `b3-${profile}`,
+      idp: profile,
       environments: B3_DEFAULTS.environments,
       customRoles: B3_DEFAULTS.customRoles,
     });

@@ -7,6 +7,11 @@ export interface Figure {
   direction: '>=' | '<=';
   /** Supporting measurements: raw rates, percentiles, sizes. */
   details?: Record<string, unknown>;
+  /** The commit the figure was measured on, and whether the work tree had changes beyond it (set by run.ts). */
+  commit?: string;
+  uncommittedChanges?: boolean;
+  /** When it was measured, ISO 8601 (set by run.ts). */
+  measuredAt?: string;
 }
 
 /** A bench module (bench/*.bench.ts) exports `figures`: the IDs it measures and how. */

@@ -7,7 +7,7 @@
  * that what one bench leaves behind (threads, sockets, a grown heap) cannot slow the next one. A
  * file with none of the wanted figures measures nothing there.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -51,6 +51,20 @@ function spawnFile(file: string, wanted: string[], onFigure: (id: string, f: Fig
   );
 }
 
+/** The commit the work tree is at, and whether it has changes beyond it; `unknown` outside git. */
+function provenance(): { commit: string; uncommittedChanges?: true } {
+  const git = (...a: string[]) =>
+    execFileSync('git', a, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const commit = git('rev-parse', 'HEAD');
+    return git('status', '--porcelain', '--untracked-files=no')
+      ? { commit, uncommittedChanges: true }
+      : { commit };
+  } catch {
+    return { commit: 'unknown' };
+  }
+}
+
 const args = process.argv.slice(2);
 if (args[0] === '--file') {
   await runFile(args[1]!, new Set(args.slice(2)));
@@ -60,12 +74,13 @@ if (args[0] === '--file') {
     ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, Figure>)
     : {};
   const results: Record<string, Figure> = { ...previous };
+  const measuredOn = provenance();
   let failed = false;
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith('.bench.ts'))
     .sort()) {
     await spawnFile(file, wanted, (id, f) => {
-      results[id] = f;
+      results[id] = { ...f, ...measuredOn, measuredAt: new Date().toISOString() };
       const ok = meets(f);
       failed ||= !ok;
       process.stdout.write(

@@ -1,18 +1,24 @@
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DURATION_EXAMPLES, parseDuration } from './duration.js';
 import { HarnessError, InputError } from './errors.js';
 import { registerImport } from './import/command.js';
 import { NO_IDP, exitCodeFor, idpLabel } from './model.js';
-import { SCENARIOS_DIR, displayPath } from './paths.js';
+import { FIXTURES_DIR, SCENARIOS_DIR, displayPath } from './paths.js';
 import { createReporters } from './reporters/index.js';
 import { catalogueRows } from './runner/catalogue.js';
 import { mergeReports, readShardReports, renderReport } from './runner/merge.js';
 import { plan, parseShard, type PlannedRun } from './runner/plan.js';
 import { SUITE_DEFAULTS, runSuite } from './runner/run-suite.js';
-import { targetSpecFromFile } from './runner/target-spec.js';
+import { withTargetVerdicts } from './runner/applicability.js';
+import { describeCapabilities, ungradedChecks } from './runner/target-preview.js';
+import { capabilitiesOfSpec, targetSpecFromFile } from './runner/target-spec.js';
 import { loadScenarios } from './scenario/load.js';
 import { ALL_IDPS, type IdpId } from './scenario/types.js';
+
+/** How README.md and `run --help` name the default number of workers. */
+export const WORKERS_DEFAULT_TEXT = 'one per core, at most 4';
 
 /** Defaults of the CLI that are not the suite's own (see SUITE_DEFAULTS). */
 export const CLI_DEFAULTS = {
@@ -89,11 +95,10 @@ export function buildProgram(
     )
     .option('--target <file>', 'an external SP described by a target file (harness/target.schema.json)')
     .option('--reporter <name[=path]>', 'list|dot|json|junit|html, repeatable', collect, [])
-    .option(
-      '--workers <n>',
-      'case runs in parallel, each worker its own process',
-      positiveInt('--workers'),
-      CLI_DEFAULTS.workers,
+    .addOption(
+      new Option('--workers <n>', 'case runs in parallel, each worker its own thread or process')
+        .argParser(positiveInt('--workers'))
+        .default(CLI_DEFAULTS.workers, WORKERS_DEFAULT_TEXT),
     )
     .addOption(
       new Option(
@@ -191,9 +196,21 @@ export function buildProgram(
     )
     .option('--grep <regex>', 'only cases whose ID or title matches', regex)
     .option('--missing', 'only catalogue cases that no scenario implements yet')
+    .option(
+      '--target <file>',
+      'plan for an external SP (a target file): what will run against it, what will not, and why',
+    )
     .action((paths: string[], o) => {
+      const targetSpec = o.target ? targetSpecFromFile(o.target) : undefined;
       const scenarios = loadScenarios(paths.length ? paths : [SCENARIOS_DIR]);
-      const runs = plan(scenarios, { idps: o.idp, driver: o.driver });
+      const caps = targetSpec ? capabilitiesOfSpec(targetSpec) : undefined;
+      const runs = withTargetVerdicts(plan(scenarios, { idps: o.idp, driver: o.driver }), caps);
+      if (targetSpec?.kind === 'external' && caps)
+        for (const line of describeCapabilities(
+          `"${targetSpec.config.name}" (${displayPath(targetSpec.file)})`,
+          caps,
+        ))
+          io.out(`${line}\n`);
       const byFile = new Map<string, PlannedRun[]>();
       for (const r of runs) byFile.set(r.loaded.file, [...(byFile.get(r.loaded.file) ?? []), r]);
       let group = '';
@@ -239,7 +256,10 @@ export function buildProgram(
             } else if (r.verdict) {
               io.out(`      ${idp.padEnd(9)} ${r.verdict.status}: ${r.verdict.reason}\n`);
             } else {
-              io.out(`      ${idp.padEnd(9)} runs\n`);
+              const ungraded = caps ? ungradedChecks(l.scenario, caps) : [];
+              io.out(
+                `      ${idp.padEnd(9)} runs${ungraded.length ? `; not applicable while running: ${ungraded.join(', ')}` : ''}\n`,
+              );
             }
           }
         }
@@ -327,26 +347,67 @@ export function buildProgram(
 
   program
     .command('idp')
-    .description('start the mock IdP alone, with tenants from setup files')
-    .option('--setup <file>', 'tenant setup file, repeatable', collect, [])
-    .option('--port <n>', 'port (0 picks a free one)', '0')
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .description(
+      'start the mock IdP alone, with tenants from setup files, pointed at an SP (a pre-configured one: --target, or --acs and --audience)',
+    )
+    .option(
+      '--setup <file>',
+      'tenant setup file, repeatable (default with --target: the four bundled ones)',
+      collect,
+      [],
+    )
+    .option(
+      '--target <file>',
+      "a target file: listen where its runs will find the IdP (idp section), and point every tenant's app at its SP (ACS, audience, SLO endpoint, signing certificate; {idp} is the tenant's vendor)",
+    )
+    .option(
+      '--acs <url>',
+      "the SP's Assertion Consumer Service URL, for every tenant's app ({idp}: its vendor)",
+    )
+    .option(
+      '--audience <entityId>',
+      "the SP's entity ID (the audience), for every tenant's app ({idp}: its vendor)",
+    )
+    .option('--port <n>', 'port (0 picks a free one; default with --target: its idp.port)')
+    .option('--host <host>', "interface to listen on (default 127.0.0.1, or the target's idp.host)")
     .option('--admin-token <token>', 'admin API token (default: $IDP_ADMIN_TOKEN, else generated)')
     .action(async (o) => {
       const { startIdp, loadSetupFile } = await import('../../mock-idp/src/index.js');
-      const setups = (o.setup as string[]).map((f) => loadSetupFile(f));
+      const target = o.target ? targetSpecFromFile(o.target) : undefined;
+      const file = target?.kind === 'external' ? target.config : undefined;
+      const setupFiles = (o.setup as string[]).length
+        ? (o.setup as string[])
+        : file
+          ? ALL_IDPS.map((v) => join(FIXTURES_DIR, 'setups', `${v}.yaml`))
+          : [];
+      const { pointSetupAt, spEndpointsFor } = await import('./env/idp-for-target.js');
+      const setups = [];
+      for (const f of setupFiles) {
+        const setup = loadSetupFile(f);
+        const fill = (v: string) => v.replaceAll('{idp}', setup.vendor);
+        const sp = file ? await spEndpointsFor(file, setup.vendor) : {};
+        setups.push(
+          pointSetupAt(setup, {
+            ...sp,
+            ...(o.acs ? { acsUrl: fill(o.acs) } : {}),
+            ...(o.audience ? { audience: fill(o.audience) } : {}),
+          }),
+        );
+      }
       const fromEnv = process.env.IDP_ADMIN_TOKEN;
       const idp = await startIdp({
-        port: Number(o.port),
-        host: o.host,
+        port: Number(o.port ?? file?.idp?.port ?? 0),
+        host: o.host ?? file?.idp?.host ?? '127.0.0.1',
+        ...(file?.idp?.publicUrl ? { publicUrl: file.idp.publicUrl } : {}),
         adminToken: o.adminToken ?? (fromEnv || undefined),
         setups,
       });
       io.out(`mock-idp listening on ${idp.url}\n`);
       if (!o.adminToken && !fromEnv) io.out(`admin token: ${idp.adminToken}\n`);
       for (const t of idp.tenants.values()) {
+        const app = t.setup.app;
         io.out(
-          `tenant ${t.name} (${t.profile.displayName}): metadata ${idp.url}/${t.name}/metadata, sso ${t.ssoUrl}, entity ID ${t.entityId}\n`,
+          `tenant ${t.name} (${t.profile.displayName}): metadata ${idp.url}/${t.name}/metadata, sso ${t.ssoUrl}, entity ID ${t.entityId}; app ACS ${app.ssoUrl}, audience ${app.audience}${app.sloUrl ? `, SLO ${app.sloUrl}${app.sloBinding ? ` (${app.sloBinding})` : ''}` : ''}\n`,
         );
       }
       await untilSignal();
@@ -385,7 +446,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof InputError) {
       io.err(
-        `idp-harness: ${e.code}: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in scenario files\n`,
+        `idp-harness: ${e.code}: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${e.code === 'ERR_TARGET_FILE' ? 'the target file' : 'scenario files'}\n`,
       );
       for (const p of e.problems) io.err(`  ${p.file}:${p.line}:${p.column}  ${p.path}: ${p.message}\n`);
       return 2;

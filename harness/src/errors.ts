@@ -51,7 +51,7 @@ export interface InputProblem {
 
 export class InputError extends HarnessError {
   constructor(
-    code: 'ERR_SCENARIO_YAML' | 'ERR_SCENARIO_INVALID' | 'ERR_SCENARIO_REFERENCE',
+    code: 'ERR_SCENARIO_YAML' | 'ERR_SCENARIO_INVALID' | 'ERR_SCENARIO_REFERENCE' | 'ERR_TARGET_FILE',
     readonly problems: InputProblem[],
   ) {
     super(code, problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`).join('\n'));

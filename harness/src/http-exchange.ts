@@ -17,6 +17,8 @@ export interface HttpRequest {
   token?: string;
   body?: string;
   timeoutMs?: number;
+  /** `manual`: a redirect is the answer, not followed (default: followed). */
+  redirect?: 'follow' | 'manual';
 }
 
 /** The `Authorization` value of a bearer token (RFC 6750 §2.1). */
@@ -33,6 +35,7 @@ export async function httpExchange(url: string, req: HttpRequest): Promise<HttpA
     method: req.method,
     headers: { ...(req.token !== undefined ? { authorization: bearer(req.token) } : {}), ...req.headers },
     body: req.body,
+    redirect: req.redirect ?? 'follow',
     signal: AbortSignal.timeout(req.timeoutMs ?? 30_000),
   });
   const text = await res.text();

@@ -1,4 +1,6 @@
 /** The result model. The JSON report is this object; every reporter renders it. */
+import type { GradedBy } from './env/observers/observer.js';
+
 export type Status = 'passed' | 'failed' | 'skipped' | 'error' | 'not-applicable';
 
 /**
@@ -87,6 +89,12 @@ export interface CaseResult {
   status: Status;
   durationMs: number;
   requirements: string[];
+  /**
+   * What read the SP's state for this result's checks: `reference-api` (an observer API like the
+   * reference SP's), `scim` (the SP's own SCIM server), `mapping` (the SP's endpoints mapped in the
+   * target file), or `none` when no check read state (graded on pages and messages only).
+   */
+  observer?: GradedBy;
   steps: StepResult[];
   message?: string;
 }

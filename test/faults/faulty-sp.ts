@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
-import { ObserverClient } from '../../harness/src/env/clients.js';
+import { referencePages } from '../../harness/src/env/embedded-target.js';
+import { ReferenceApiObserver } from '../../harness/src/env/observers/reference-api.js';
 import type { RunSpec, RunTarget, Target } from '../../harness/src/env/target.js';
 import { ROOT } from '../helpers/world.js';
 
@@ -169,8 +170,9 @@ export class FaultyTarget implements Target {
       workspace: 'acme',
       spEntityId: created.saml.entityId,
       acsUrl: created.saml.acsUrl,
-      homePath: '/w/acme',
-      observer: new ObserverClient(sp.url, sp.adminToken, 'acme'),
+      loginUrl: `${sp.url}/w/acme`,
+      pages: referencePages(sp.url, 'acme'),
+      observer: new ReferenceApiObserver(sp.url, sp.adminToken, 'acme'),
       configureSaml: async (metadataXml, settings) => {
         await admin('PUT', '/workspaces/acme/saml', { metadataXml, ...settings });
       },

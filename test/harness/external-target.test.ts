@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../harness/src/cli.js';
-import { loadTargetFile } from '../../harness/src/env/external-target.js';
+import { loadTargetFile } from '../../harness/src/env/target-file.js';
+import type { InputError } from '../../harness/src/errors.js';
 import type { Report } from '../../harness/src/model.js';
 import { loadSetupFile, startIdp } from '../../mock-idp/src/index.js';
 import { ROOT } from '../helpers/world.js';
@@ -122,7 +123,7 @@ describe('harness: an external target (the reference SP run as a separate proces
         sp: {
           metadataUrl: `${sp.url}/saml/acme/metadata`,
           loginUrl: `${sp.url}/w/acme`,
-          settings: { jit: true },
+          settings: { jit: true, environments: ['DEV', 'TEST', 'PROD'], customRoles: ['mktg_ops'] },
         },
         signedIn: { pattern: 'Signed in as {email}', urlPrefix: sp.url },
         idp: { port },
@@ -142,13 +143,14 @@ describe('harness: an external target (the reference SP run as a separate proces
       ],
       ['signing in again from a new browser does not create a second account', 'not-applicable'],
     ]);
-    expect(r.steps[1]!.message).to.match(/observer API/);
+    expect(r.steps[1]!.message).to.match(/has no observer/);
+    expect(r.observer).to.equal('none');
     // The sign-in really happened: the SP's own admin view has the member the harness could not see.
     const members = (await admin(sp.url, 'GET', '/workspaces/acme/members')) as { email: string }[];
     expect(members.map((m) => m.email)).to.deep.equal(['maria.garcia@acme.example']);
   });
 
-  it('refuses a target file that breaks the schema, with ERR_TARGET_FILE and the key path', () => {
+  it('refuses a target file that breaks the schema, with ERR_TARGET_FILE, line and key path', () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(
       file,
@@ -156,16 +158,20 @@ describe('harness: an external target (the reference SP run as a separate proces
     );
     expect(() => loadTargetFile(file))
       .to.throw()
-      .that.satisfies((e: { code: string; message: string }) => {
+      .that.satisfies((e: InputError) => {
         expect(e.code).to.equal('ERR_TARGET_FILE');
-        expect(e.message).to.match(/observer: must have required property 'baseUrl'/);
-        expect(e.message).to.match(/observer: must NOT have additional properties "url"/);
+        expect(e.problems.map((p) => [p.line, p.path])).to.deep.include.members([
+          [4, 'observer'],
+          [4, 'observer.url'],
+        ]);
         return true;
       });
     writeFileSync(
       file,
       'name: x\nsp: { loginUrl: "http://sp", acsUrl: "http://sp/acs", entityId: sp }\nsignedIn: { text: ok }\n',
     );
-    expect(() => loadTargetFile(file)).to.throw(/idp.port is needed/);
+    expect(() => loadTargetFile(file))
+      .to.throw()
+      .that.satisfies((e: InputError) => e.problems.some((p) => p.path === 'idp.port'));
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -152,8 +152,11 @@ describe('harness: a crashed or hung target becomes an error and the run goes on
   });
 
   it('the CLI exits once its report is written, without waiting out the step timeout of an abandoned case', async function () {
-    // A target that accepts connections and never answers: the sign-in hangs until the step timeout (2 min).
-    const silent = createNetServer(() => {});
+    // A target whose front page answers (so it is reachable) and whose sign-in never does: the
+    // sign-in hangs until the step timeout (2 min).
+    const silent = createServer((req, res) => {
+      if (req.url === '/') res.end('up');
+    });
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
     const port = (silent.address() as AddressInfo).port;
     // A pre-configured SP trusts the IdP at a fixed address: take a port that is free now.
@@ -171,14 +174,15 @@ describe('harness: a crashed or hung target becomes an error and the run goes on
         '  entityId: https://silent.example/sp',
         `  acsUrl: http://127.0.0.1:${port}/acs`,
         `  loginUrl: http://127.0.0.1:${port}/login`,
-        '  settings: { jit: true }',
+        '  settings: { jit: true, customRoles: [mktg_ops] }',
         'signedIn: { text: Signed in }',
         `idp: { port: ${idpPort} }`,
         '',
       ].join('\n'),
     );
     const started = Date.now();
-    const cli = spawnSync(
+    // Spawned without blocking: the silent target lives in this process and must answer its front page.
+    const child = spawn(
       process.execPath,
       [
         join(ROOT, 'bin/idp-harness.js'),
@@ -196,11 +200,19 @@ describe('harness: a crashed or hung target becomes an error and the run goes on
         '--reporter',
         `json=${join(dir, 'report.json')}`,
       ],
-      { encoding: 'utf8', timeout: 60_000 },
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const cli = await new Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }>(
+      (resolve) => child.once('exit', (status, signal) => resolve({ status, signal, stderr })),
+    );
+    clearTimeout(killer);
+    silent.closeAllConnections();
     silent.close();
     expect(cli.signal, 'the CLI had to be killed').to.equal(null);
-    expect(cli.stderr).to.not.match(/ERR_(?!RUN_TIMEOUT)/);
+    expect(cli.stderr).to.not.match(/ERR_(?!RUN_TIMEOUT)/, cli.stderr);
     expect(cli.status).to.equal(2);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
     expect(codes(report)).to.deep.equal(['ERR_RUN_TIMEOUT']);

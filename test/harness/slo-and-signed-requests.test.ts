@@ -95,7 +95,10 @@ describe('harness: Single Logout and signed AuthnRequests', () => {
     const r = only(
       await run(
         [SLO_SP],
-        new AlteredTarget((t) => ({ ...t, sloUrl: `${t.baseUrl}/saml/${t.workspace}/no-slo-here` })),
+        new AlteredTarget((t) => {
+          const wrong = `${t.baseUrl}/saml/${t.workspace}/no-slo-here`;
+          return { ...t, sloUrls: { redirect: wrong, post: wrong } };
+        }),
       ),
     );
     expect(r.status).to.equal('failed');
@@ -106,7 +109,7 @@ describe('harness: Single Logout and signed AuthnRequests', () => {
   });
 
   it('IdP-initiated logout is not applicable against a target that declares no SLO URL', async () => {
-    const r = only(await run([SLO_IDP], new AlteredTarget((t) => ({ ...t, sloUrl: undefined }))));
+    const r = only(await run([SLO_IDP], new AlteredTarget((t) => ({ ...t, sloUrls: undefined }))));
     expect(r.status).to.equal('not-applicable');
     expect(r.message).to.match(/sp\.sloUrl/);
   });
@@ -147,7 +150,7 @@ steps:
     });
     after(() => sp.close());
 
-    const targetFile = (sp_: Record<string, string>) => {
+    const targetFile = (sp_: Record<string, unknown>) => {
       const file = join(dir, `target-${Object.keys(sp_).join('-')}.json`);
       writeFileSync(
         file,
@@ -172,6 +175,7 @@ steps:
           sloUrl: `${sp.url}/saml/{workspace}/slo`,
           logoutUrl: `${sp.url}/saml/{workspace}/logout`,
           signingCertFile: 'sp.cert.pem',
+          pages: { signedOut: `${sp.url}/w/{workspace}/signed-out` },
         });
         const r = only(await run([scenario], new ExternalTarget(loadTargetFile(file))));
         expect([r.case, r.status, r.message]).to.deep.equal([r.case, 'passed', undefined]);

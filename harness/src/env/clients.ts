@@ -9,6 +9,7 @@ export async function requestJson<T>(
   token: string | undefined,
   body?: unknown,
   timeoutMs = 15_000,
+  extraHeaders: Record<string, string> = {},
 ): Promise<{ status: number; body: T }> {
   let res: HttpAnswer;
   try {
@@ -18,6 +19,7 @@ export async function requestJson<T>(
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         accept: 'application/json',
+        ...extraHeaders,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       timeoutMs,
@@ -57,41 +59,4 @@ export async function expectOk<T>(
     );
   }
   return r.body;
-}
-
-export interface ObservedMember {
-  email: string;
-  name: string;
-  status: string;
-  roles: Record<string, string>;
-}
-export interface ObservedSession {
-  email: string;
-}
-export interface ObservedAuditEvent {
-  source: string;
-  action: string;
-  subject: string | null;
-  details: Record<string, unknown>;
-}
-
-/** Reads the SP's state through its observer API (as the reference SP's, sp-under-test/README.md). */
-export class ObserverClient {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly token: string,
-    private readonly workspace: string,
-  ) {}
-  private url(rest: string) {
-    return `${this.baseUrl}/api/admin/workspaces/${encodeURIComponent(this.workspace)}/${rest}`;
-  }
-  members() {
-    return expectOk<ObservedMember[]>('observer', 'GET', this.url('members'), this.token);
-  }
-  sessions() {
-    return expectOk<ObservedSession[]>('observer', 'GET', this.url('sessions'), this.token);
-  }
-  audit() {
-    return expectOk<ObservedAuditEvent[]>('observer', 'GET', this.url('audit'), this.token);
-  }
 }

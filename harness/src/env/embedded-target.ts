@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSp, type RunningSp } from '../../../sp-under-test/src/index.js';
 import { FIXTURES_DIR } from '../paths.js';
-import { ObserverClient, expectOk } from './clients.js';
+import { EMBEDDED_CAPABILITIES } from './capabilities.js';
+import { expectOk } from './clients.js';
 import { MailCatcher } from './mail-catcher.js';
+import { ReferenceApiObserver } from './observers/reference-api.js';
+import type { PageMap } from './pages.js';
 import { customRoleBody, type RunSpec, type RunTarget, type Target, type WorkspaceSpec } from './target.js';
 
 const spKeys = () => ({
@@ -29,6 +32,7 @@ export interface SpFront {
 export class EmbeddedTarget implements Target {
   readonly kind = 'embedded';
   readonly description = 'embedded reference SP (sp-under-test)';
+  readonly capabilities = EMBEDDED_CAPABILITIES;
   private readonly keys = spKeys();
   private catcher: Promise<MailCatcher> | undefined;
 
@@ -106,6 +110,20 @@ export class EmbeddedTarget implements Target {
   }
 }
 
+/** The reference SP's layout of the pages scenarios name (sp-under-test/src/http/routes/pages.ts). */
+export function referencePages(url: string, workspace: string): PageMap {
+  const w = `${url}/w/${encodeURIComponent(workspace)}`;
+  return {
+    home: w,
+    deepLink: `${w}/recipes/42`,
+    secondDeepLink: `${w}/connections/7`,
+    signedOut: `${w}/signed-out`,
+    signIn: `${w}/sign-in?email={email}&next={next}`,
+    switcher: `${url}/switch`,
+    environment: `${w}/env/{environment}`,
+  };
+}
+
 /** The run seen from one workspace of its SP. Disposing any view stops the SP. */
 function view(
   sp: { url: string; adminToken: string; stop(): Promise<void> },
@@ -116,16 +134,18 @@ function view(
   mail: MailCatcher,
   addWorkspace: (ws: WorkspaceSpec) => Promise<RunTarget>,
 ): RunTarget {
+  const slo = `${sp.url}/saml/${workspace}/slo`;
   return {
     baseUrl: sp.url,
     workspace,
     spEntityId: saml.entityId,
     acsUrl: saml.acsUrl,
-    homePath: `/w/${workspace}`,
-    sloUrl: `${sp.url}/saml/${workspace}/slo`,
+    loginUrl: `${sp.url}/w/${workspace}`,
+    pages: referencePages(sp.url, workspace),
+    sloUrls: { redirect: slo, post: slo },
     logoutUrl: `${sp.url}/saml/${workspace}/logout`,
     signingCertificatePem: certificatePem,
-    observer: new ObserverClient(sp.url, sp.adminToken, workspace),
+    observer: new ReferenceApiObserver(sp.url, sp.adminToken, workspace),
     async configureSaml(metadataXml, settings) {
       await admin('PUT', `/workspaces/${workspace}/saml`, { metadataXml, ...settings });
     },

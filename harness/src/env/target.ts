@@ -1,5 +1,9 @@
-import type { ObserverClient } from './clients.js';
+import type { IdpId } from '../scenario/types.js';
 import type { MailCatcher } from './mail-catcher.js';
+import type { Observer } from './observers/observer.js';
+import type { PageMap } from './pages.js';
+import type { SloUrls } from './sp-metadata.js';
+import type { TargetCapabilities } from './capabilities.js';
 
 /** What a run needs to know about the SP it tests. */
 export interface RunTarget {
@@ -8,16 +12,20 @@ export interface RunTarget {
   workspace: string;
   spEntityId: string;
   acsUrl: string;
-  /** The path a person opens to sign in (SP-initiated); {workspace} already filled in. */
-  homePath: string;
-  /** The SP's Single Logout endpoint, where the IdP sends LogoutRequests and LogoutResponses; absent when unknown. */
-  sloUrl?: string;
+  /** The URL a person opens to sign in (SP-initiated) when a step names no page. */
+  loginUrl: string;
+  /** The SP's pages scenarios name (env/pages.ts), as absolute URLs. */
+  pages: PageMap;
+  /** How an IdP-initiated sign-in names a deep link in RelayState: its path (default) or its whole URL. */
+  relayState?: 'path' | 'url';
+  /** The SP's Single Logout endpoints per binding, where the IdP sends LogoutRequests and LogoutResponses; absent when unknown. */
+  sloUrls?: SloUrls;
   /** The URL a person opens to sign out everywhere (SP-initiated Single Logout); absent when unknown. */
   logoutUrl?: string;
   /** The certificate the SP signs its AuthnRequests and logout messages with (PEM); absent when unknown. */
   signingCertificatePem?: string;
-  /** Null when the target has no observer API: such checks are not applicable. */
-  observer: ObserverClient | null;
+  /** Where the SP's state is read (env/observers/); null when nowhere: such checks are not applicable. */
+  observer: Observer | null;
   /** Points the SP at the IdP tenant (by its metadata) with the case's SAML settings. */
   configureSaml(
     metadataXml: string,
@@ -67,6 +75,8 @@ export interface WorkspaceSpec {
 
 export interface RunSpec {
   runId: string;
+  /** The run's IdP profile; fills {idp} in a target file's URLs. */
+  idp: IdpId;
   environments?: string[];
   customRoles?: CustomRoleSpec[];
 }
@@ -80,7 +90,7 @@ export interface Target {
   idpListen?(): { host?: string; port?: number; publicUrl?: string } | undefined;
   /** Runs share state (one workspace, one IdP tenant at a fixed address): run them one at a time, in this process. */
   readonly sharedState?: boolean;
-  /** Why a case cannot run against this target (for example SAML settings it cannot be given); undefined when it can. */
-  cannotRun?(spec: { saml?: Record<string, unknown> }): string | undefined;
+  /** What the target offers, for deciding before a run which cases apply (runner/applicability.ts); absent: decided while running. */
+  readonly capabilities?: TargetCapabilities;
   close(): Promise<void>;
 }

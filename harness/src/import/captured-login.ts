@@ -58,7 +58,7 @@ export interface CapturedLogin {
 
 const kids = (e: Element | undefined, ns: string, local: string): Element[] =>
   e
-    ? Array.from(e.childNodes as unknown as ArrayLike<Node>).filter(
+    ? Array.from(e.childNodes).filter(
         (n): n is Element =>
           n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === local,
       )
@@ -68,7 +68,7 @@ const text = (e: Element | undefined) => e?.textContent?.trim() || undefined;
 const attr = (e: Element | undefined, name: string) => e?.getAttribute(name) || undefined;
 function descendant(e: Element | undefined, ns: string, local: string): Element | undefined {
   if (!e) return undefined;
-  return (Array.from(e.getElementsByTagNameNS(ns, local) as unknown as ArrayLike<Element>) as Element[])[0];
+  return Array.from(e.getElementsByTagNameNS(ns, local))[0];
 }
 
 /** Base64 certificate text as PEM, 64 characters a line. */

@@ -8,7 +8,7 @@ const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 
 const kids = (e: Element, ns: string, local: string): Element[] =>
-  Array.from(e.childNodes as unknown as ArrayLike<Node>).filter(
+  Array.from(e.childNodes).filter(
     (n): n is Element =>
       n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === local,
   );

@@ -16,7 +16,7 @@ export interface IdpMetadata {
 }
 
 const all = (e: Element | Document, ns: string, local: string): Element[] =>
-  Array.from(e.getElementsByTagNameNS(ns, local) as unknown as ArrayLike<Element>);
+  Array.from(e.getElementsByTagNameNS(ns, local));
 
 function fail(where: string, what: string): never {
   throw new HarnessError('ERR_IDP_METADATA', `${where}: ${what}`);

@@ -45,8 +45,8 @@ const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
 const NA = 'n/a';
 
 const elementsOf = (node: Node): Element[] =>
-  Array.from(node.childNodes as unknown as ArrayLike<Node>).filter((n): n is Element => n.nodeType === 1);
-const attrsOf = (e: Element): Attr[] => Array.from(e.attributes as unknown as ArrayLike<Attr>);
+  Array.from(node.childNodes).filter((n): n is Element => n.nodeType === 1);
+const attrsOf = (e: Element): Attr[] => Array.from(e.attributes);
 const child = (e: Element | undefined, local: string): Element | undefined =>
   e ? elementsOf(e).find((c) => c.localName === local) : undefined;
 function all(root: Element, local: string, skipSignatures = true): Element[] {

@@ -22,7 +22,7 @@ const samePublicKey = (a: string, b: string) => {
 
 function verifies(xml: string, node: Element, certPem: string): boolean {
   const sx = new SignedXml({ publicCert: certPem });
-  sx.loadSignature(node as unknown as Node);
+  sx.loadSignature(node);
   try {
     return sx.checkSignature(xml);
   } catch {

@@ -140,12 +140,16 @@ function stepHtml(s: StepResult, n: number, baseDir: string): string {
   );
 }
 
+/** Which observer read the SP's state for a result (CaseResult.observer). */
+const observerText = (r: CaseResult) =>
+  r.observer && r.observer !== 'none' ? `state read through ${r.observer}` : 'no state read';
+
 function detailHtml(r: CaseResult, id: string, baseDir: string): string {
   return (
     `<section class="detail" id="${id}"><a class="close" href="#matrix">close ✕</a>` +
     `<h2><span class="badge st-${r.status}">${LABEL[r.status]}</span> ${esc(r.case)} · ${esc(idpLabel(r.idp))} · ${esc(variantText(r))}</h2>` +
     (r.title ? `<p class="title">${esc(r.title)}</p>` : '') +
-    `<p class="meta">${esc(r.scenario)} · ${r.durationMs} ms</p>` +
+    `<p class="meta">${esc(r.scenario)} · ${r.durationMs} ms · ${esc(observerText(r))}</p>` +
     (r.message ? `<div class="msg">${esc(r.message)}</div>` : '') +
     (r.requirements.length
       ? `<details><summary>Requirements (${r.requirements.length})</summary><ul>${r.requirements.map((q) => `<li>${esc(q)}</li>`).join('')}</ul></details>`
@@ -210,7 +214,7 @@ export function renderHtml(report: Report, opts: { baseDir?: string } = {}): str
       rows += `<td class="cell st-${worst(cell)}" data-idp="${esc(idp)}">${cell
         .map(
           (r) =>
-            `<a class="st-${r.status}" href="#${ids.get(r)}" title="${esc(`${r.status}${r.message ? `: ${r.message}` : ''}`)}">${LABEL[r.status]}${cell.length > 1 ? ` <small>${esc(variantText(r))}</small>` : ''}</a>`,
+            `<a class="st-${r.status}" href="#${ids.get(r)}" title="${esc(`${r.status} (${observerText(r)})${r.message ? `: ${r.message}` : ''}`)}">${LABEL[r.status]}${cell.length > 1 ? ` <small>${esc(variantText(r))}</small>` : ''}</a>`,
         )
         .join('')}</td>`;
     }

@@ -29,7 +29,7 @@ export function renderJunit(report: Report): string {
     out += `  <testsuite name="${x(group)}" tests="${results.length}" failures="${count('failed')}" errors="${count('error')}" skipped="${count('skipped') + count('not-applicable')}" time="${time.toFixed(3)}" timestamp="${x(report.startedAt)}">\n`;
     for (const r of results) {
       out += `    <testcase classname="${x(r.case)}" name="${x(`${r.case} [${variantLabel(r)}]`)}" file="${x(r.scenario)}" time="${(r.durationMs / 1000).toFixed(3)}">\n`;
-      out += `      <properties>${r.requirements.map((q) => `<property name="requirement" value="${x(q)}"/>`).join('')}</properties>\n`;
+      out += `      <properties>${r.requirements.map((q) => `<property name="requirement" value="${x(q)}"/>`).join('')}<property name="observer" value="${x(r.observer ?? 'none')}"/></properties>\n`;
       if (r.status === 'failed')
         out += `      <failure message="${x(r.message)}" type="failed">${x(stepsText(r))}</failure>\n`;
       if (r.status === 'error')

@@ -26,8 +26,9 @@ export class ListReporter implements Reporter {
 
   onResult(r: CaseResult): void {
     const label = `${MARK[r.status]} ${r.case} [${idpLabel(r.idp)}/${r.driver}]`;
+    const state = r.observer && r.observer !== 'none' ? `, state read through ${r.observer}` : '';
     this.out(
-      `  ${label} ${r.status === 'not-applicable' ? `not applicable: ${r.message ?? ''}` : `(${r.durationMs} ms)`}`,
+      `  ${label} ${r.status === 'not-applicable' ? `not applicable: ${r.message ?? ''}` : `(${r.durationMs} ms${state})`}`,
     );
     if (r.status === 'failed' || r.status === 'error') {
       for (const s of r.steps.filter((x) => x.status === 'failed' || x.status === 'error')) {

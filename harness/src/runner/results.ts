@@ -12,6 +12,7 @@ export function baseResult(run: PlannedRun): Omit<CaseResult, 'status' | 'durati
     driver: run.driver,
     variant: run.variant,
     requirements: s.requirements,
+    observer: 'none',
   };
 }
 

@@ -8,7 +8,7 @@ import { emptyEvidence, type CaseResult, type Status, type StepResult } from '..
 import { takeStepTraffic, type RunContext } from '../steps/context.js';
 import { attack } from '../steps/attack.js';
 import { login } from '../steps/login.js';
-import { checkLogoutApplies } from '../steps/logout.js';
+import { checkLogoutApplies, sloForTenant } from '../steps/logout.js';
 import { applyGiven, inWorkspace } from '../steps/given.js';
 import { describeStep, runStep } from '../steps/run-step.js';
 import type { Step } from '../scenario/types.js';
@@ -98,6 +98,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
   let tenantName: string | undefined;
   let driver: Awaited<ReturnType<DriverFactory['create']>> | undefined;
   const cleanups: (() => Promise<void>)[] = [];
+  let workspaceTargets: Record<string, { target: RunTarget }> = {};
   let status: Status = 'passed';
   let message: string | undefined;
   try {
@@ -106,6 +107,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
     try {
       const preparing = opts.target.prepareRun({
         runId,
+        idp: run.idp,
         environments: given.workspace?.environments,
         customRoles: given.workspace?.customRoles,
       });
@@ -116,7 +118,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         preparing.then((late) => late.dispose()).catch(() => undefined);
         throw e;
       }
-      checkLogoutApplies(target, s.steps);
+      checkLogoutApplies(target, s.steps, given.idp?.sloBinding);
       const metadataKey = given.idp?.metadataKey;
       if (metadataKey && metadataKey !== 'signing' && target.keepIdpTenant)
         throw new NotApplicable(
@@ -129,11 +131,10 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         audience: target.spEntityId,
         users: given.idp?.users,
         nameId: given.idp?.nameId?.[run.idp],
-        sloUrl: target.sloUrl,
+        ...sloForTenant(target, given.idp?.sloBinding),
         spCertificatePem: target.signingCertificatePem,
         wantAuthnRequestsSigned: given.idp?.wantAuthnRequestsSigned,
         ssoAfterDeprovisioning: given.idp?.ssoAfterDeprovisioning,
-        sloBinding: given.idp?.sloBinding,
         metadataKey,
       });
       if (setup.app.wantAuthnRequestsSigned && !setup.app.spCertificatePem)
@@ -168,6 +169,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
             throw e instanceof MutationPrecondition ? new NotApplicable(e.message) : e;
           }),
       };
+      workspaceTargets = ctx.workspaces ??= {};
       await applyGiven(ctx, given);
       if (scenarioUsesScim(s)) await setUpScim(ctx, given.scim?.options);
       steps.push({
@@ -282,5 +284,15 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
     if (tenantName) await opts.idp.removeTenant(tenantName);
     await target?.dispose().catch(() => undefined);
   }
-  return { ...base, status, durationMs: Date.now() - started, steps, ...(message ? { message } : {}) };
+  const used = [target, ...Object.values(workspaceTargets).map((w) => w.target)].find(
+    (t) => t?.observer?.used,
+  )?.observer;
+  return {
+    ...base,
+    status,
+    durationMs: Date.now() - started,
+    observer: used?.kind ?? 'none',
+    steps,
+    ...(message ? { message } : {}),
+  };
 }

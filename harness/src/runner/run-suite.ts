@@ -8,7 +8,15 @@ import type { DriverId } from '../scenario/types.js';
 import type { PlannedRun } from './plan.js';
 import { baseResult, errorResult } from './results.js';
 import { createDriverFactory } from './driver-factory.js';
-import { createTarget, describeTargetSpec, sharesState, type TargetSpec } from './target-spec.js';
+import { withTargetVerdicts } from './applicability.js';
+import { checkTargetReachable } from './preflight.js';
+import {
+  capabilitiesOfSpec,
+  createTarget,
+  describeTargetSpec,
+  sharesState,
+  type TargetSpec,
+} from './target-spec.js';
 import { runInWorkers, type WorkerIsolation } from './worker-pool.js';
 
 /** Every default of a suite run, in one place. */
@@ -68,7 +76,7 @@ async function within<T>(ms: number, work: Promise<T>, late: () => T): Promise<T
  * Runs planned cells with up to `workers` at a time. Each result goes to `onRunEnd` as soon as
  * it ends and to `onResult` in plan order, so output does not depend on the number of workers.
  */
-export async function runSuite(runs: readonly PlannedRun[], opts: SuiteOptions): Promise<Report> {
+export async function runSuite(planned: readonly PlannedRun[], opts: SuiteOptions): Promise<Report> {
   const o = {
     ...SUITE_DEFAULTS,
     ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
@@ -79,6 +87,9 @@ export async function runSuite(runs: readonly PlannedRun[], opts: SuiteOptions):
   const startedAt = new Date();
   const spec: TargetSpec = o.targetSpec ?? { kind: 'embedded' };
   const description = o.target?.description ?? describeTargetSpec(spec);
+  const runs = withTargetVerdicts(planned, o.target ? o.target.capabilities : capabilitiesOfSpec(spec));
+  if (!o.target && spec.kind === 'external' && runs.some((r) => !r.verdict))
+    await checkTargetReachable(spec.config, [...new Set(runs.filter((r) => !r.verdict).map((r) => r.idp))]);
   const serial = sharesState(spec) || Boolean(o.target?.sharedState);
   const workers = serial ? 1 : Math.max(1, Math.min(o.workers, runs.filter((r) => !r.verdict).length || 1));
   const reporters = new ReporterMultiplexer(o.reporters);
@@ -154,17 +165,6 @@ export async function runSuite(runs: readonly PlannedRun[], opts: SuiteOptions):
           const i = toRun[next++]!;
           const run = runs[i]!;
           const t0 = Date.now();
-          const why = target.cannotRun?.({ saml: run.loaded.scenario.given?.workspace?.saml });
-          if (why) {
-            await record(i, {
-              ...baseResult(run),
-              status: 'not-applicable',
-              durationMs: 0,
-              steps: [],
-              message: why,
-            });
-            continue;
-          }
           const result = await within(
             o.runTimeoutMs,
             runCase(run, {

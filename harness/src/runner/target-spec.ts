@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { loadTargetFile, type TargetFile } from '../env/external-target.js';
+import { EMBEDDED_CAPABILITIES, capabilitiesOf, type TargetCapabilities } from '../env/capabilities.js';
+import { loadTargetFile, type TargetFile } from '../env/target-file.js';
 import type { Target } from '../env/target.js';
 
 /** A target as data, so that worker processes can build their own. */
@@ -29,3 +30,7 @@ export function describeTargetSpec(spec: TargetSpec): string {
 
 /** Whether runs against this target share state and so must run one at a time in one process. */
 export const sharesState = (spec: TargetSpec): boolean => spec.kind === 'external' && !spec.config.admin;
+
+/** What the target offers, read from its spec without starting anything. */
+export const capabilitiesOfSpec = (spec: TargetSpec): TargetCapabilities =>
+  spec.kind === 'embedded' ? EMBEDDED_CAPABILITIES : capabilitiesOf(spec.config);

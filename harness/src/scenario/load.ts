@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { InputError, HarnessError, type InputProblem } from '../errors.js';
+import { parseLocated, schemaProblems } from '../input-problems.js';
 import { CATALOGUE_FILE, SCENARIO_SCHEMA, displayPath } from '../paths.js';
 import type { LoadedScenario, Scenario } from './types.js';
 
@@ -27,106 +27,16 @@ export function findScenarioFiles(paths: readonly string[]): string[] {
   return [...out].sort();
 }
 
-function nodeAt(doc: Document, segments: (string | number)[]): Node | undefined {
-  let node: unknown = doc.contents;
-  for (const seg of segments) {
-    if (isMap(node)) node = node.get(String(seg), true);
-    else if (isSeq(node)) node = node.get(Number(seg), true);
-    else return undefined;
-  }
-  return node as Node | undefined;
-}
-
-function keyNodeAt(doc: Document, segments: (string | number)[], key: string): Node | undefined {
-  const parent = nodeAt(doc, segments);
-  if (!isMap(parent)) return undefined;
-  const pair = parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
-  return (pair?.key as Node | undefined) ?? undefined;
-}
-
-const pointerSegments = (pointer: string): string[] =>
-  pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-
-const dotted = (segments: (string | number)[]): string =>
-  segments.reduce<string>(
-    (acc, s) => (/^\d+$/.test(String(s)) ? `${acc}[${s}]` : acc ? `${acc}.${s}` : String(s)),
-    '',
-  ) || '(root)';
-
-function describe(e: ErrorObject): { segments: string[]; message: string; key?: string } {
-  const segments = pointerSegments(e.instancePath);
-  const p = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'additionalProperties':
-      return {
-        segments: [...segments, String(p.additionalProperty)],
-        message: `unknown key "${String(p.additionalProperty)}"`,
-        key: String(p.additionalProperty),
-      };
-    case 'required':
-      return { segments, message: `missing required key "${String(p.missingProperty)}"` };
-    case 'enum':
-      return {
-        segments,
-        message: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
-      };
-    default:
-      return { segments, message: e.message ?? 'is invalid' };
-  }
-}
-
-/** Drops errors that only restate a more precise one (anyOf/oneOf wrappers). */
-function essential(errors: ErrorObject[]): ErrorObject[] {
-  const precise = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && e.keyword !== 'if');
-  const base = precise.length ? precise : errors;
-  const seen = new Set<string>();
-  return base.filter((e) => {
-    const k = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
 /**
  * Parses a YAML file and validates it with a compiled JSON Schema, pointing every problem at
  * its file, line, column and key path.
  */
 export function readValidatedYaml<T>(text: string, file: string, check: ValidateFunction<T>): T {
-  const shown = displayPath(file);
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    throw new InputError(
-      'ERR_SCENARIO_YAML',
-      doc.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        return {
-          file: shown,
-          line: pos.line,
-          column: pos.col,
-          path: '(yaml)',
-          message: e.message.split('\n')[0] ?? e.message,
-        };
-      }),
-    );
-  }
-  const value: unknown = doc.toJS();
-  if (!check(value)) {
-    const problems: InputProblem[] = essential(check.errors ?? []).map((e) => {
-      const d = describe(e);
-      const parentSegs = d.key ? d.segments.slice(0, -1) : d.segments;
-      const node = d.key ? keyNodeAt(doc, parentSegs, d.key) : nodeAt(doc, d.segments);
-      const offset = node?.range?.[0] ?? 0;
-      const pos = lines.linePos(offset);
-      return { file: shown, line: pos.line, column: pos.col, path: dotted(d.segments), message: d.message };
-    });
-    problems.sort((a, b) => a.line - b.line || a.column - b.column);
-    throw new InputError('ERR_SCENARIO_INVALID', problems);
-  }
+  const { located, problems } = parseLocated(text, displayPath(file));
+  if (problems.length) throw new InputError('ERR_SCENARIO_YAML', problems);
+  const value: unknown = located.doc.toJS();
+  if (!check(value))
+    throw new InputError('ERR_SCENARIO_INVALID', schemaProblems(located, check.errors ?? []));
   return value;
 }
 

@@ -22,6 +22,9 @@ export interface PageExpectation {
   notContains?: string;
   status?: number;
   errorCode?: string;
+  /** The page is this named page of the target (env/pages.ts): `home`, `deepLink`, `signedOut`, `environment:TEST`. */
+  at?: string;
+  /** The page's path and query, literally (a layout only one SP has). */
   path?: string;
 }
 
@@ -120,6 +123,8 @@ export interface Step {
     user: string;
     password?: string;
     flow?: 'sp-initiated' | 'idp-initiated';
+    /** A named page of the target to start at (SP-initiated) or to carry as RelayState (IdP-initiated). */
+    page?: string;
     path?: string;
     fresh?: boolean;
     /** The IdP must refuse the sign-in with an error page. */
@@ -127,11 +132,12 @@ export interface Step {
   };
   /** Single Logout through the driver (SAML Profiles 4.4), started at the SP or at the IdP. */
   logout?: { flow?: 'sp-initiated' | 'idp-initiated' };
-  visit?: { path: string };
+  /** Opens a named page of the target, or a literal path on it. */
+  visit?: { page?: string; path?: string };
   /** The workspace (slug, from given.workspaces) the step's actions and observer checks act on; default the main one. */
   workspace?: string;
   /** Signs in with email and password on the SP's own sign-in page (identifier first). */
-  passwordLogin?: { email: string; password?: string; path?: string; fresh?: boolean };
+  passwordLogin?: { email: string; password?: string; page?: string; path?: string; fresh?: boolean };
   /** Opens the newest mail to an address; optionally follows its link in the driver and reads its code. */
   openMail?: { to: string; subject?: string; followLink?: boolean; readCode?: boolean };
   /** Switches the signed-in account to another workspace through the SP's switcher page. */
@@ -139,7 +145,13 @@ export interface Step {
   /** Moves or freezes the SP's clock through its admin API. */
   clock?: { advance?: string; back?: string; freezeAt?: string };
   /** Arms a catalogue mutation (mock-idp/src/attacks/) for the next response, then signs `user` in afresh. */
-  attack?: { mutation: string; user: string; flow?: 'sp-initiated' | 'idp-initiated'; path?: string };
+  attack?: {
+    mutation: string;
+    user: string;
+    flow?: 'sp-initiated' | 'idp-initiated';
+    page?: string;
+    path?: string;
+  };
   /** Triggers an action of the IdP's SCIM provisioning engine; its traffic becomes the step's evidence.scim. */
   scim?: ScimStep;
   /** Sends one request to the SP's SCIM endpoint (the path after the base URL; {name} fills from saved values). */

@@ -38,11 +38,13 @@ export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations[
     throw new CheckFailed('ERR_CHECK_ATTACK_REFUSAL', `the SP refused with ${shown}`, e.errorCode, shown);
 
   const after = await observeState(ctx);
-  if (base.members === null || after.members === null || base.sessions === null || after.sessions === null) {
+  if (base.members === null || after.members === null) {
     ctx.observed.grading = HTTP_ONLY_GRADING;
     return;
   }
-  ctx.observed.grading = 'graded on state through the observer API and on the HTTP outcome';
+  const observer = ctx.target.observer!;
+  ctx.observed.observer = observer.kind;
+  ctx.observed.grading = `graded on state through ${observer.description} and on the HTTP outcome${after.sessions === null || base.sessions === null ? ` (sessions not observable: ${observer.cannotSee('sessions')})` : ''}`;
   const before = new Map(base.members.map((m) => [m.email.toLowerCase(), m]));
   for (const m of after.members) {
     const was = before.get(m.email.toLowerCase());
@@ -66,12 +68,12 @@ export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations[
         m.roles,
       );
   }
-  for (const [email, n] of Object.entries(after.sessions)) {
-    if (n > (base.sessions[email] ?? 0))
+  for (const [email, n] of Object.entries(after.sessions ?? {})) {
+    if (n > (base.sessions?.[email] ?? 0))
       throw new CheckFailed(
         'ERR_CHECK_ATTACK_STATE_CHANGED',
         `the SP opened a session for ${email}`,
-        base.sessions[email] ?? 0,
+        base.sessions?.[email] ?? 0,
         n,
       );
   }

@@ -1,4 +1,4 @@
-import type { ObservedMember } from '../env/clients.js';
+import type { ObservedMember } from '../env/observers/observer.js';
 import { HarnessError } from '../errors.js';
 import type { Expectations, Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
@@ -14,14 +14,17 @@ const countByEmail = (sessions: { email: string }[]): Record<string, number> => 
   return out;
 };
 
-/** Reads the SP's members and live sessions, or nulls without an observer API. */
+/** Reads the SP's members and live sessions, or null for what the target's observer cannot show. */
 export async function observeState(
   ctx: RunContext,
 ): Promise<{ members: ObservedMember[] | null; sessions: Record<string, number> | null }> {
   const observer = ctx.target.observer;
   if (!observer) return { members: null, sessions: null };
-  const [members, sessions] = await Promise.all([observer.members(), observer.sessions()]);
-  return { members, sessions: countByEmail(sessions) };
+  const [members, sessions] = await Promise.all([
+    observer.members(),
+    observer.cannotSee('sessions') ? null : observer.sessions(),
+  ]);
+  return { members, sessions: sessions && countByEmail(sessions) };
 }
 
 /**
@@ -47,6 +50,7 @@ export async function attack(
     fresh: true,
     ...(step.flow ? { flow: step.flow } : {}),
     ...(step.path ? { path: step.path } : {}),
+    ...(step.page ? { page: step.page } : {}),
   });
   try {
     if (!refused?.within) await signingIn;

@@ -1,6 +1,6 @@
 import type { TenantSetup } from '../../../mock-idp/src/index.js';
 import type { CapturedTraffic, Driver, PageState } from '../drivers/driver.js';
-import type { ObservedMember } from '../env/clients.js';
+import type { ObservedMember } from '../env/observers/observer.js';
 import type { MockIdp, TenantInfo } from '../env/idp.js';
 import type { RunTarget } from '../env/target.js';
 import type { MailEvidence } from '../model.js';

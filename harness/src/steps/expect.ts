@@ -1,15 +1,25 @@
+import type { Observable, Observer } from '../env/observers/observer.js';
 import { CheckFailed, NotApplicable } from '../errors.js';
 import type { Expectations } from '../scenario/types.js';
 import { checkRefused } from './attack-grading.js';
 import { fill, lastPage, type RunContext } from './context.js';
 import { countMail } from './mail.js';
+import { isAtPage } from './pages.js';
 import { checkSamlMessages } from './saml-messages.js';
 import { checkAssets, checkScimResponse, checkScimSent } from './scim.js';
 
-const needObserver = (ctx: RunContext) => {
-  if (!ctx.target.observer)
-    throw new NotApplicable('this check reads the observer API, which the target does not have');
-  return ctx.target.observer;
+/** The target's observer, when it can show `what` (every part of it); otherwise the check is not applicable. */
+const needObserver = (ctx: RunContext, ...what: Observable[]): Observer => {
+  const o = ctx.target.observer;
+  if (!o)
+    throw new NotApplicable(
+      "this check reads the SP's state, and the target has no observer (observer in a target file)",
+    );
+  for (const w of what) {
+    const why = o.cannotSee(w);
+    if (why) throw new NotApplicable(why);
+  }
+  return o;
 };
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -39,6 +49,16 @@ export const CHECKS: {
         `the page does not show error ${e.errorCode} ("${page.text.slice(0, 160)}")`,
       );
     }
+    if (e.at) {
+      const at = isAtPage(ctx, page.url, e.at);
+      if (!at.ok)
+        throw new CheckFailed(
+          'ERR_CHECK_PAGE_PATH',
+          `the page is not the ${e.at} page`,
+          at.expected,
+          page.url,
+        );
+    }
     if (e.path) {
       const actual = new URL(page.url).pathname + new URL(page.url).search;
       if (actual !== fill(ctx, e.path))
@@ -47,19 +67,32 @@ export const CHECKS: {
   },
 
   async member(ctx, e) {
-    const members = await needObserver(ctx).members();
-    const m = members.find((x) => x.email.toLowerCase() === e.email.toLowerCase());
+    const observer = needObserver(ctx);
+    ctx.observed.observer = observer.kind;
+    // The parts of the expectation this observer cannot see; the others are graded.
+    const unseen: string[] = [];
+    const sees = (part: Observable, wanted: unknown): boolean => {
+      if (wanted === undefined) return false;
+      const why = observer.cannotSee(part);
+      if (why) unseen.push(why);
+      return !why;
+    };
+    const m = await observer.member(e.email);
     ctx.observed.member = m ?? null;
-    if (!m)
+    if (!m) {
+      if (e.status === 'deleted' && observer.cannotSee('deleted'))
+        throw new NotApplicable(observer.cannotSee('deleted')!);
+      const all = await observer.members();
       throw new CheckFailed(
         'ERR_CHECK_MEMBER_MISSING',
-        `no member ${e.email} (members: ${members.map((x) => x.email).join(', ') || 'none'})`,
+        `no member ${e.email} (members: ${all.map((x) => x.email).join(', ') || 'none'})`,
       );
-    if (e.name !== undefined && m.name !== e.name)
+    }
+    if (sees('name', e.name) && m.name !== e.name)
       throw new CheckFailed('ERR_CHECK_MEMBER_STATE', `member name is "${m.name}"`, e.name, m.name);
-    if (e.status !== undefined && m.status !== e.status)
+    if (sees(e.status === 'deleted' ? 'deleted' : 'status', e.status) && m.status !== e.status)
       throw new CheckFailed('ERR_CHECK_MEMBER_STATE', `member status is ${m.status}`, e.status, m.status);
-    if (e.roles !== undefined && !same(sortKeys(m.roles), sortKeys(e.roles))) {
+    if (sees('roles', e.roles) && !same(sortKeys(m.roles), sortKeys(e.roles!))) {
       throw new CheckFailed(
         'ERR_CHECK_MEMBER_STATE',
         `member roles are ${JSON.stringify(m.roles)}`,
@@ -67,31 +100,35 @@ export const CHECKS: {
         m.roles,
       );
     }
-    const extra = m as { groups?: string[]; authMethod?: string };
-    if (e.groups !== undefined && !same([...(extra.groups ?? [])].sort(), [...e.groups].sort())) {
+    if (sees('groups', e.groups) && !same([...(m.groups ?? [])].sort(), [...e.groups!].sort())) {
       throw new CheckFailed(
         'ERR_CHECK_MEMBER_STATE',
-        `member groups are ${JSON.stringify(extra.groups ?? null)}`,
+        `member groups are ${JSON.stringify(m.groups ?? null)}`,
         e.groups,
-        extra.groups,
+        m.groups,
       );
     }
-    if (e.authMethod !== undefined && extra.authMethod !== e.authMethod)
+    if (sees('authMethod', e.authMethod) && m.authMethod !== e.authMethod)
       throw new CheckFailed(
         'ERR_CHECK_MEMBER_STATE',
-        `member auth method is ${extra.authMethod}`,
+        `member auth method is ${m.authMethod}`,
         e.authMethod,
-        extra.authMethod,
+        m.authMethod,
+      );
+    if (unseen.length)
+      throw new NotApplicable(
+        `member ${e.email} exists and matches in what could be seen; not seen: ${unseen.join('; ')}`,
       );
   },
 
   refused: checkRefused,
 
   async noMember(ctx, email) {
-    const members = await needObserver(ctx).members();
-    ctx.observed.members = members.map((m) => m.email);
-    if (members.some((m) => m.email.toLowerCase() === email.toLowerCase()))
-      throw new CheckFailed('ERR_CHECK_MEMBER_PRESENT', `member ${email} exists`);
+    const observer = needObserver(ctx);
+    ctx.observed.observer = observer.kind;
+    const m = await observer.member(email);
+    ctx.observed.member = m ?? null;
+    if (m) throw new CheckFailed('ERR_CHECK_MEMBER_PRESENT', `member ${email} exists`);
   },
 
   async mails(ctx, e) {
@@ -107,7 +144,9 @@ export const CHECKS: {
   },
 
   async members(ctx, e) {
-    const members = await needObserver(ctx).members();
+    const observer = needObserver(ctx);
+    ctx.observed.observer = observer.kind;
+    const members = await observer.members();
     ctx.observed.members = members.map((m) => m.email);
     if (e.count !== undefined && members.length !== e.count) {
       throw new CheckFailed(
@@ -120,7 +159,9 @@ export const CHECKS: {
   },
 
   async sessions(ctx, e) {
-    const sessions = await needObserver(ctx).sessions();
+    const observer = needObserver(ctx, 'sessions');
+    ctx.observed.observer = observer.kind;
+    const sessions = await observer.sessions();
     const mine = e.for ? sessions.filter((s) => s.email.toLowerCase() === e.for!.toLowerCase()) : sessions;
     ctx.observed.sessions = mine;
     if (e.count !== undefined && mine.length !== e.count) {
@@ -134,7 +175,9 @@ export const CHECKS: {
   },
 
   async audit(ctx, e) {
-    const events = await needObserver(ctx).audit();
+    const observer = needObserver(ctx, 'audit');
+    ctx.observed.observer = observer.kind;
+    const events = await observer.audit();
     const hit = events.find(
       (x) =>
         x.action === e.action &&

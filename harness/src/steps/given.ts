@@ -1,4 +1,5 @@
 import { HarnessError, NotApplicable } from '../errors.js';
+import { sloForTenant } from './logout.js';
 import type { RunTarget } from '../env/target.js';
 import type { GivenMember, GivenSaml, Scenario } from '../scenario/types.js';
 import type { RunContext } from './context.js';
@@ -70,7 +71,9 @@ export async function applyGiven(ctx: RunContext, given: Given): Promise<void> {
         ...ctx.setup.app,
         ssoUrl: target.acsUrl,
         audience: target.spEntityId,
-        sloUrl: target.sloUrl,
+        sloUrl: undefined,
+        sloBinding: undefined,
+        ...sloForTenant(target, given.idp?.sloBinding),
         spCertificatePem: target.signingCertificatePem ?? ctx.setup.app.spCertificatePem,
       },
     };

@@ -1,6 +1,7 @@
 import { CheckFailed, HarnessError } from '../errors.js';
 import type { Step } from '../scenario/types.js';
-import { fill, type RunContext } from './context.js';
+import type { RunContext } from './context.js';
+import { relayStateFor, stepUrl } from './pages.js';
 
 /**
  * Signs a directory user in, SP-initiated (open the SP, get redirected to the IdP) or
@@ -14,10 +15,12 @@ export async function login(ctx: RunContext, step: NonNullable<Step['login']>): 
   if (!user) throw new HarnessError('ERR_SCENARIO_REFERENCE', `user ${step.user} is not in the IdP setup`);
   if (step.fresh) await ctx.driver.clearCookies();
   const flow = step.flow ?? 'sp-initiated';
-  const start =
-    flow === 'sp-initiated'
-      ? ctx.target.baseUrl + fill(ctx, step.path ?? ctx.target.homePath)
-      : `${ctx.tenant.initUrl}${step.path ? `?RelayState=${encodeURIComponent(fill(ctx, step.path))}` : ''}`;
+  let start: string;
+  if (flow === 'sp-initiated') start = stepUrl(ctx, step, ctx.target.loginUrl);
+  else {
+    const relay = relayStateFor(ctx, step);
+    start = `${ctx.tenant.initUrl}${relay !== undefined ? `?RelayState=${encodeURIComponent(relay)}` : ''}`;
+  }
   let page = await ctx.driver.goto(start);
   const idpOrigin = new URL(ctx.tenant.ssoUrl).origin;
   if (page.url.startsWith(idpOrigin) && /name="?password/.test(page.html)) {

@@ -1,12 +1,25 @@
+import { chooseSloEndpoint } from '../env/sp-metadata.js';
 import type { RunTarget } from '../env/target.js';
 import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
 
+type Binding = 'redirect' | 'post';
+
+/** The SLO URL and binding the run's IdP tenant sends logout messages to the target with. */
+export const sloForTenant = (target: RunTarget, wanted: Binding | undefined) =>
+  chooseSloEndpoint(target.sloUrls, wanted);
+
 /** Why a logout step cannot run against the target; undefined when it can. */
-function cannotLogOut(target: RunTarget, flow: 'sp-initiated' | 'idp-initiated'): string | undefined {
-  if (!target.sloUrl)
-    return "Single Logout needs the SP's SLO URL, which the target does not declare (sp.sloUrl in a target file)";
+function cannotLogOut(
+  target: RunTarget,
+  flow: 'sp-initiated' | 'idp-initiated',
+  binding: Binding | undefined,
+): string | undefined {
+  if (!sloForTenant(target, binding).sloUrl)
+    return binding
+      ? `Single Logout over HTTP-${binding === 'post' ? 'POST' : 'Redirect'} needs the SP's SLO URL for that binding, which the target does not declare (sp.sloUrl.${binding} in a target file, or a SingleLogoutService with that binding in its metadata)`
+      : "Single Logout needs the SP's SLO URL, which the target does not declare (sp.sloUrl in a target file, or a SingleLogoutService in its metadata)";
   if (flow === 'sp-initiated' && !target.logoutUrl)
     return 'SP-initiated logout needs the URL that starts it, which the target does not declare (sp.logoutUrl in a target file)';
   return undefined;
@@ -16,9 +29,9 @@ function cannotLogOut(target: RunTarget, flow: 'sp-initiated' | 'idp-initiated')
  * Makes a case whose logout steps cannot run against the target not applicable before its first
  * step, since the steps after a logout depend on it.
  */
-export function checkLogoutApplies(target: RunTarget, steps: readonly Step[]): void {
+export function checkLogoutApplies(target: RunTarget, steps: readonly Step[], binding?: Binding): void {
   for (const step of steps) {
-    const why = step.logout && cannotLogOut(target, step.logout.flow ?? 'sp-initiated');
+    const why = step.logout && cannotLogOut(target, step.logout.flow ?? 'sp-initiated', binding);
     if (why) throw new NotApplicable(why);
   }
 }
@@ -33,7 +46,7 @@ export function checkLogoutApplies(target: RunTarget, steps: readonly Step[]): v
  */
 export async function logout(ctx: RunContext, step: NonNullable<Step['logout']>): Promise<void> {
   const flow = step.flow ?? 'sp-initiated';
-  const why = cannotLogOut(ctx.target, flow);
+  const why = cannotLogOut(ctx.target, flow, ctx.setup.app.sloBinding);
   if (why) throw new NotApplicable(why);
   let start: string;
   if (flow === 'sp-initiated') {

@@ -1,9 +1,10 @@
 import type { Step } from '../scenario/types.js';
-import { fill, type RunContext } from './context.js';
+import type { RunContext } from './context.js';
 import { checkExpectations } from './expect.js';
 import { inWorkspace } from './given.js';
 import { logout } from './logout.js';
 import { openMail } from './mail.js';
+import { stepUrl } from './pages.js';
 import { moveClock, passwordLogin, switchWorkspace } from './session-actions.js';
 
 /** A readable name for the step kinds defined here; undefined for others. */
@@ -31,6 +32,7 @@ export async function runStep(base: RunContext, step: Step): Promise<void> {
   if (step.passwordLogin) await passwordLogin(ctx, step.passwordLogin);
   if (step.switchWorkspace) await switchWorkspace(ctx, step.switchWorkspace);
   if (step.openMail) await openMail(ctx, step.openMail);
-  if (step.visit) await ctx.driver.goto(ctx.target.baseUrl + fill(ctx, step.visit.path));
+  if (step.visit)
+    await ctx.driver.goto(stepUrl(ctx, step.visit, ctx.target.pages.home ?? ctx.target.loginUrl));
   if (step.expect) await checkExpectations(ctx, step.expect);
 }

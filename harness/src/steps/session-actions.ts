@@ -1,7 +1,8 @@
 import { scenarioDuration } from '../duration.js';
 import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { Step } from '../scenario/types.js';
-import { fill, type RunContext } from './context.js';
+import type { RunContext } from './context.js';
+import { namedPageUrl, relayStateFor } from './pages.js';
 
 /**
  * Signs a member in on the SP's own sign-in page: email first, then the password when the
@@ -18,26 +19,28 @@ export async function passwordLogin(
       'ERR_SCENARIO_REFERENCE',
       `no password for ${step.email}: give one or create the member in given`,
     );
-  const next = step.path ? `&next=${encodeURIComponent(fill(ctx, step.path))}` : '';
-  const page = await ctx.driver.goto(
-    `${ctx.target.baseUrl}/w/${encodeURIComponent(ctx.target.workspace)}/sign-in?email=${encodeURIComponent(step.email)}${next}`,
-  );
+  const signIn = namedPageUrl(ctx, 'signIn', {
+    email: step.email,
+    next: step.page || step.path ? relayStateFor(ctx, step)! : '',
+  });
+  const page = await ctx.driver.goto(signIn);
   ctx.observed.signInPage = { url: page.url, status: page.status };
   if (page.status === 200 && /name="?password/.test(page.html))
     await ctx.driver.submitLogin(step.email, password);
 }
 
-/** Opens the SP's workspace switcher and follows the link to `slug`, as a person would. */
+/** Opens the SP's workspace switcher and follows its link to `slug` (`<switcher>/<slug>`), as a person would. */
 export async function switchWorkspace(ctx: RunContext, slug: string): Promise<void> {
-  const page = await ctx.driver.goto(`${ctx.target.baseUrl}/switch`);
-  const href = `/switch/${encodeURIComponent(slug)}`;
+  const switcher = new URL(namedPageUrl(ctx, 'switcher'));
+  const page = await ctx.driver.goto(switcher.href);
+  const href = `${switcher.pathname.replace(/\/$/, '')}/${encodeURIComponent(slug)}`;
   if (!page.html.includes(`href="${href}"`)) {
     throw new CheckFailed(
       'ERR_CHECK_SWITCHER',
       `the workspace switcher offers no link to ${slug} (at ${page.url}: "${page.text.slice(0, 160)}")`,
     );
   }
-  await ctx.driver.goto(ctx.target.baseUrl + href);
+  await ctx.driver.goto(switcher.origin + href);
 }
 
 /** Moves or freezes the SP's clock through its admin API. */

@@ -42,11 +42,9 @@ export function referenceDigest(element: Element, reference: Element): string {
     .flatMap((t) => children(t, EXC_C14N, 'InclusiveNamespaces'))
     .flatMap((n) => (n.getAttribute('PrefixList') ?? '').split(/\s+/).filter(Boolean));
   const id = element.getAttribute('ID');
-  const canonical = new SignedXml().getCanonXml(algorithms, element as unknown as Node, {
+  const canonical = new SignedXml().getCanonXml(algorithms, element, {
     inclusiveNamespacesPrefixList: inclusive,
-    ancestorNamespaces: id
-      ? findAncestorNs(element.ownerDocument as unknown as Document, `//*[@ID='${id}']`)
-      : [],
+    ancestorNamespaces: id ? findAncestorNs(element.ownerDocument, `//*[@ID='${id}']`) : [],
   });
   return createHash(referenceHash(reference)).update(canonical).digest('base64');
 }
@@ -63,7 +61,7 @@ export const emptyDigest = (reference: Element): string =>
 export function signSignedInfo(signature: Element, key: SigningKey): void {
   const signedInfo = child(signature, NS.DS, 'SignedInfo');
   const method = child(signedInfo, NS.DS, 'SignatureMethod').getAttribute('Algorithm');
-  const canonical = new SignedXml().getCanonXml([EXC_C14N], signedInfo as unknown as Node);
+  const canonical = new SignedXml().getCanonXml([EXC_C14N], signedInfo);
   const value = rsaSign(hashOf(method), Buffer.from(canonical), key.privateKey).toString('base64');
   const valueEl = child(signature, NS.DS, 'SignatureValue');
   while (valueEl.firstChild) valueEl.removeChild(valueEl.firstChild);
