@@ -306,6 +306,51 @@ describe('harness: target files describe real SPs', function () {
       );
     });
 
+    it("idp --acs/--audience point a setup's app at a pre-configured SP", async () => {
+      const { spawn } = await import('node:child_process');
+      const port = await freePort();
+      const child = spawn(
+        process.execPath,
+        [
+          join(ROOT, 'bin/idp-harness.js'),
+          'idp',
+          '--setup',
+          join(ROOT, 'fixtures/setups/onelogin.yaml'),
+          '--acs',
+          'https://sp.example/{idp}/acs',
+          '--audience',
+          'https://sp.example/{idp}',
+          '--port',
+          String(port),
+          '--admin-token',
+          'prep-token',
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      try {
+        const out = await new Promise<string>((resolve, reject) => {
+          let text = '';
+          child.stdout!.on('data', (d: Buffer) => {
+            text += d.toString();
+            if (/^tenant /m.test(text)) resolve(text);
+          });
+          child.once('exit', (c) => reject(new Error(`idp exited ${c}: ${text}`)));
+        });
+        expect(out).to.match(
+          /app ACS https:\/\/sp\.example\/onelogin\/acs, audience https:\/\/sp\.example\/onelogin/,
+        );
+        const res = await fetch(`http://127.0.0.1:${port}/api/admin/tenants/acme-onelogin`, {
+          headers: { authorization: 'Bearer prep-token' },
+        });
+        expect(((await res.json()) as { app: object }).app).to.include({
+          ssoUrl: 'https://sp.example/onelogin/acs',
+          audience: 'https://sp.example/onelogin',
+        });
+      } finally {
+        child.kill('SIGTERM');
+      }
+    });
+
     it('idp --target prepares the four tenants for the pre-configured SP', async () => {
       const { spawn } = await import('node:child_process');
       const file = write('ledgerly-idp.yaml', stringify(ledgerlyTarget(sp, idpPort, 'none')));
