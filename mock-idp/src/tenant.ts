@@ -193,6 +193,15 @@ export class Tenant {
     }
   }
 
+  /** The NameID the app sends for `user`, from the configured source in the vendor's syntax. */
+  nameIdFor(user: SetupUser): string {
+    const source = this.setup.app.nameId?.source ?? this.profile.defaultNameIdSource ?? 'user.login';
+    const value = this.profile.evaluate(source, this.subject(user));
+    const nameId = Array.isArray(value) ? value[0] : value;
+    if (!nameId) throw new IdpError('ERR_BAD_SETUP', `NameID source ${source} is empty for ${user.login}`);
+    return nameId;
+  }
+
   /**
    * Writes a signed SAML Response for `user`, answering `inResponseTo` when given. `adjust`
    * changes the profile's input last (the attack catalogue in src/attacks/ uses it).
@@ -206,10 +215,7 @@ export class Tenant {
     adjust?: (input: ResponseInput) => ResponseInput,
   ): BuiltResponse {
     const app = this.setup.app;
-    const source = app.nameId?.source ?? this.profile.defaultNameIdSource ?? 'user.login';
-    const nameIdValue = this.profile.evaluate(source, this.subject(user));
-    const nameId = Array.isArray(nameIdValue) ? nameIdValue[0] : nameIdValue;
-    if (!nameId) throw new IdpError('ERR_BAD_SETUP', `NameID source ${source} is empty for ${user.login}`);
+    const nameId = this.nameIdFor(user);
     const signedIn = authnInstant ?? this.signedInAt.get(user.login.toLowerCase());
     const blank = this.profile.blankPlaceholders;
     const enc = app.encryption;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,13 @@ import { plan } from '../../harness/src/runner/plan.js';
 import { runSuite } from '../../harness/src/runner/run-suite.js';
 import { loadScenarios } from '../../harness/src/scenario/load.js';
 import { HTTP_ONLY_GRADING } from '../../harness/src/steps/attack-grading.js';
+import { loadSetupFile } from '../../mock-idp/src/index.js';
+import { signingKeyFromPem } from '../../mock-idp/src/keys.js';
+import { logoutRequest } from '../../mock-idp/src/saml/logout.js';
+import { toWire } from '../../mock-idp/src/xml/element.js';
+import { signEnveloped } from '../../mock-idp/src/xmldsig/sign.js';
 import { ROOT } from '../helpers/world.js';
+import { SAML, kids, logoutAnySignature, parse } from './naive-verifiers.js';
 
 /** The embedded reference SP, with its ACS URL (where the IdP posts) moved to `acsUrl`. */
 class MovedAcs implements Target {
@@ -51,6 +58,67 @@ class ConfiguredByHand implements Target {
   }
   close() {
     return this.inner.close();
+  }
+}
+
+/**
+ * The reference SP behind a Single Logout endpoint with the flaw of GHSA-63ch-w8pw-4mf2: a
+ * LogoutRequest counts as the IdP's when any signature inside verifies, and the NameID it names
+ * is logged out, for real, by a genuine IdP-signed LogoutRequest passed on to the SP.
+ */
+class NaiveSlo implements Target {
+  readonly kind = 'external';
+  readonly description = 'reference SP behind a Single Logout endpoint that takes any valid signature';
+  private readonly inner = new EmbeddedTarget();
+  private readonly idp = loadSetupFile(join(ROOT, 'fixtures/setups/okta.yaml')).signingKey!;
+  private readonly server = createHttpServer((req, res) => void this.relay(req, res));
+  private sloUrl = '';
+
+  async prepareRun(spec: RunSpec) {
+    const run = await this.inner.prepareRun(spec);
+    this.sloUrl = run.sloUrls!.post!;
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    const facade = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/slo`;
+    return { ...run, sloUrls: { redirect: facade, post: facade } };
+  }
+
+  private async relay(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const form = new URLSearchParams(Buffer.concat(chunks).toString());
+    const xml = Buffer.from(form.get('SAMLRequest') ?? '', 'base64').toString();
+    let nameId: string;
+    try {
+      nameId = logoutAnySignature(xml, this.idp.certificatePem!);
+    } catch {
+      return void res.writeHead(403).end('refused');
+    }
+    const genuine = logoutRequest({
+      issuer: kids(parse(xml).documentElement, SAML, 'Issuer')[0]?.textContent ?? '',
+      destination: this.sloUrl,
+      nameId,
+      nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+      sessionIndex: undefined,
+      now: new Date(),
+    });
+    const key = signingKeyFromPem({
+      privateKeyPem: this.idp.privateKeyPem!,
+      certificatePem: this.idp.certificatePem!,
+    });
+    signEnveloped(genuine, genuine, 1, key, { algorithm: 'rsa-sha256', prefix: 'ds' });
+    const answer = await fetch(this.sloUrl, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ SAMLRequest: Buffer.from(toWire(genuine)).toString('base64') }),
+    });
+    const location = answer.headers.get('location');
+    res.writeHead(answer.status, location ? { location } : {}).end(await answer.text());
+  }
+
+  async close() {
+    this.server.close();
+    await this.inner.close();
   }
 }
 
@@ -187,6 +255,20 @@ describe('harness: saml.reject grading', () => {
       );
       expect(report.results[0]!.status).to.equal('not-applicable');
       expect(report.results[0]!.message).to.match(/configured by hand/);
+    });
+  });
+
+  describe('XSW on logout messages: graded on the sessions the hostile LogoutRequest must not end', () => {
+    const file = join(ROOT, 'scenarios/saml-reject/logout-request-wrapped.yaml');
+
+    it('passes the reference SP, which refuses the wrapped LogoutRequest', async () => {
+      expect((await run(file)).results[0]!.status).to.equal('passed');
+    });
+
+    it("fails an SP that takes any valid signature in a LogoutRequest and ends the victim's session", async () => {
+      const report = await run(file, new NaiveSlo());
+      expect(report.results[0]!.status).to.equal('failed');
+      expect(report.results[0]!.message).to.match(/ended a session of maria\.garcia@acme\.example/);
     });
   });
 

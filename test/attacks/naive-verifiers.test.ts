@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { armMutation, deliverResponse, findMutation } from '../../mock-idp/src/attacks/index.js';
+import {
+  armMutation,
+  deliverLogoutRequest,
+  deliverResponse,
+  findMutation,
+} from '../../mock-idp/src/attacks/index.js';
+import { logoutRequest } from '../../mock-idp/src/saml/logout.js';
+import { toWire } from '../../mock-idp/src/xml/element.js';
 import { DEFLATE_BOMB_MIB, HUGE_MESSAGE_BYTES } from '../../mock-idp/src/attacks/resource-exhaustion.js';
 import { loadSetupFile } from '../../mock-idp/src/index.js';
 import type { MetadataKey } from '../../mock-idp/src/setup.js';
@@ -225,6 +232,45 @@ describe('2024-2026 attack catalogue: each mutation fools the naive verifier its
 
     it('arming one on a tenant whose metadata lists its key otherwise is refused with ERR_MUTATION_PRECONDITION', () => {
       expect(() => armMutation(tenantFor('okta'), 'saml.reject.trust-key-without-use'))
+        .to.throw()
+        .with.property('code', 'ERR_MUTATION_PRECONDITION');
+    });
+  });
+
+  describe("XSW on logout messages: a LogoutRequest wrapped around a signed assertion ends the victim's sessions", () => {
+    for (const vendor of ['okta', 'onelogin', 'entra']) {
+      it(`${vendor}: logout-request-wrapped`, () => {
+        const tenant = tenantFor(vendor);
+        tenant.setup.app.sloUrl = 'https://sp.example/saml/acme/slo';
+        const plain = toWire(
+          logoutRequest({
+            issuer: tenant.entityId,
+            destination: tenant.setup.app.sloUrl,
+            nameId: MARIA,
+            nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+            sessionIndex: undefined,
+            now: new Date(),
+          }),
+        );
+        expect(() => naive.logoutAnySignature(plain, tenant.certificatePem)).to.throw(naive.Refused);
+        armMutation(tenant, 'saml.reject.logout-request-wrapped', { victim: MARIA });
+        const hostile = deliverLogoutRequest(tenant, 'dev.builder@acme.example', new Date())!;
+        expect(naive.logoutAnySignature(hostile, tenant.certificatePem)).to.equal(
+          tenant.nameIdFor(tenant.user(MARIA)!),
+        );
+        expect(deliverLogoutRequest(tenant, 'dev.builder@acme.example', new Date())).to.equal(undefined);
+      });
+    }
+
+    it('cannot be armed without a victim, or for a vendor without Single Logout', () => {
+      const okta = tenantFor('okta');
+      okta.setup.app.sloUrl = 'https://sp.example/saml/acme/slo';
+      expect(() => armMutation(okta, 'saml.reject.logout-request-wrapped'))
+        .to.throw()
+        .with.property('code', 'ERR_MUTATION_PRECONDITION');
+      const google = tenantFor('google');
+      google.setup.app.sloUrl = 'https://sp.example/saml/acme/slo';
+      expect(() => armMutation(google, 'saml.reject.logout-request-wrapped', { victim: MARIA }))
         .to.throw()
         .with.property('code', 'ERR_MUTATION_PRECONDITION');
     });

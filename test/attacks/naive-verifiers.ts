@@ -448,3 +448,14 @@ export function expiredDropped(xml: string, metadataXml: string): Verdict {
       .map((k) => k.pem),
   );
 }
+
+/** GHSA-63ch-w8pw-4mf2: a LogoutRequest counts as signed when any signature in it verifies; the outer NameID is then ended. */
+export function logoutAnySignature(xml: string, certPem: string): string {
+  const doc = parse(xml);
+  if (doc.documentElement.localName !== 'LogoutRequest') throw new Refused('not a LogoutRequest');
+  if (!elements(doc, DS, 'Signature').some((s) => libraryVerifies(xml, s, certPem)))
+    throw new Refused('the logout message is not signed');
+  const nameId = kids(doc.documentElement, SAML, 'NameID')[0];
+  if (!nameId) throw new Refused('no NameID');
+  return nameId.textContent ?? '';
+}

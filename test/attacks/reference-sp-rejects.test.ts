@@ -1,6 +1,11 @@
 import { expect } from 'chai';
-import { CATALOGUE, armMutation, deliverResponse } from '../../mock-idp/src/attacks/index.js';
-import { startWorld, type World } from '../helpers/world.js';
+import {
+  CATALOGUE,
+  armMutation,
+  deliverLogoutRequest,
+  deliverResponse,
+} from '../../mock-idp/src/attacks/index.js';
+import { errorCodeOf, startWorld, type World } from '../helpers/world.js';
 import { MARIA, postValue, signInWith, spState, strictPolicy } from './forge.js';
 
 /** The refusal code the reference SP gives each catalogue entry. */
@@ -69,6 +74,7 @@ const EXPECTED: Record<string, string> = {
   'trust-key-without-use': 'ERR_SAML_SIGNATURE_INVALID',
   'trust-encryption-only-key': 'ERR_SAML_NOT_CONFIGURED',
   'trust-expired-certificate': 'ERR_SAML_SIGNATURE_INVALID',
+  'logout-request-wrapped': 'ERR_SAML_SIGNATURE_INVALID',
 };
 
 /** Refusals that are not 403: a form over the size limit is refused as 413 Content Too Large. */
@@ -90,7 +96,9 @@ describe('attack catalogue against the reference SP: every mutation is refused w
       });
       after(() => world.close());
 
-      for (const m of CATALOGUE.filter((x) => !x.needs?.consumedResponse && !x.needs?.metadataKey)) {
+      for (const m of CATALOGUE.filter(
+        (x) => x.channel !== 'logout' && !x.needs?.consumedResponse && !x.needs?.metadataKey,
+      )) {
         it(`${short(m.id)} → ${EXPECTED[short(m.id)]}, no account, no session`, async () => {
           if (m.needs?.sha1Refused) await strictPolicy(world, true);
           const res = await signInWith(world, m.id);
@@ -137,6 +145,34 @@ describe('attack catalogue against the reference SP: every mutation is refused w
           }
         });
       }
+    }
+  });
+
+  describe("XSW on logout messages: the wrapped LogoutRequest ends no one's session", () => {
+    for (const vendor of ['okta', 'onelogin', 'entra']) {
+      it(`${vendor}: logout-request-wrapped → ${EXPECTED['logout-request-wrapped']}, the victim stays signed in`, async () => {
+        const world = await startWorld({ vendor });
+        try {
+          await strictPolicy(world);
+          expect((await signInWith(world)).status).to.equal(303);
+          const before = await spState(world);
+          expect(before.sessions).to.deep.equal([{ email: MARIA }]);
+          world.tenant.setup.app.sloUrl = `${world.sp.url}/saml/acme/slo`;
+          armMutation(world.tenant, 'saml.reject.logout-request-wrapped', { victim: MARIA });
+          const hostile = deliverLogoutRequest(world.tenant, 'dev.builder@acme.example', new Date())!;
+          const res = await fetch(world.tenant.setup.app.sloUrl, {
+            method: 'POST',
+            redirect: 'manual',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ SAMLRequest: Buffer.from(hostile).toString('base64') }),
+          });
+          expect(res.status).to.equal(403);
+          expect(errorCodeOf(await res.text())).to.equal(EXPECTED['logout-request-wrapped']);
+          expect(await spState(world)).to.deep.equal(before);
+        } finally {
+          await world.close();
+        }
+      });
     }
   });
 });

@@ -117,15 +117,15 @@ export class MockIdp {
     );
   }
 
-  /** Arms a mutation of the attack catalogue for the tenant's next response. */
-  async armMutation(tenant: string, mutation: string): Promise<void> {
+  /** Arms a mutation of the attack catalogue for the tenant's next response (a logout mutation: its next IdP logout, naming `victim`). */
+  async armMutation(tenant: string, mutation: string, victim?: string): Promise<void> {
     const url = `${this.idp.url}/api/admin/tenants/${tenant}/next-mutation`;
     const r = await requestJson<{ error?: { message?: string } }>(
       'mock IdP admin API',
       'PUT',
       url,
       this.idp.adminToken,
-      { mutation },
+      { mutation, ...(victim ? { victim } : {}) },
     );
     if (r.status === 404 && /mutation/i.test(r.body?.error?.message ?? '')) {
       throw new HarnessError('ERR_SCENARIO_REFERENCE', `the attack catalogue has no ${mutation}`);

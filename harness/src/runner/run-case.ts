@@ -160,11 +160,12 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         tenant,
         setup,
         screenshotDir: join(opts.reportsDir, 'screenshots'),
+        stepTimeoutMs: opts.stepTimeoutMs,
         observed: {},
         mockIdp: opts.idp,
         cleanups,
-        armMutation: (mutation) =>
-          opts.idp.armMutation(tenant.tenant, mutation).catch((e: unknown) => {
+        armMutation: (mutation, victim) =>
+          opts.idp.armMutation(tenant.tenant, mutation, victim).catch((e: unknown) => {
             // A tenant without what the mutation needs (no SP certificate to encrypt for) cannot run the case.
             throw e instanceof MutationPrecondition ? new NotApplicable(e.message) : e;
           }),

@@ -151,6 +151,8 @@ export interface Step {
     flow?: 'sp-initiated' | 'idp-initiated';
     page?: string;
     path?: string;
+    /** A logout mutation: whose sessions the hostile LogoutRequest names; `user` is the attacker. */
+    victim?: string;
   };
   /** Triggers an action of the IdP's SCIM provisioning engine; its traffic becomes the step's evidence.scim. */
   scim?: ScimStep;

@@ -77,6 +77,16 @@ export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations[
         n,
       );
   }
+  // A hostile logout message must end no one's session either.
+  for (const [email, n] of Object.entries(after.sessions ? (base.sessions ?? {}) : {})) {
+    if ((after.sessions?.[email] ?? 0) < n)
+      throw new CheckFailed(
+        'ERR_CHECK_ATTACK_STATE_CHANGED',
+        `the SP ended a session of ${email}`,
+        n,
+        after.sessions?.[email] ?? 0,
+      );
+  }
   if (e.errorCode !== undefined && shown === undefined)
     throw new CheckFailed(
       'ERR_CHECK_ATTACK_REFUSAL',

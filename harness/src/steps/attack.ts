@@ -40,6 +40,7 @@ export async function attack(
 ): Promise<void> {
   if (!ctx.armMutation)
     throw new HarnessError('ERR_INTERNAL', 'this run cannot arm mock IdP mutations (no IdP admin access)');
+  if (step.victim) return logoutAttack(ctx, step, step.victim);
   const before = await observeState(ctx);
   ctx.attack = { mutation: step.mutation, user: step.user, ...before };
   await ctx.armMutation(step.mutation);
@@ -54,14 +55,44 @@ export async function attack(
   });
   try {
     if (!refused?.within) await signingIn;
-    else if (!(await answersWithin(signingIn, scenarioDuration(refused.within))))
+    else if (!(await answersWithin(signingIn, scenarioDuration(refused.within)))) {
       ctx.attack.unanswered = `no answer within ${refused.within}`;
+      ctx.attack.answeredInMs = Math.round(performance.now() - started);
+      // The late sign-in may still finish within the step's time: waiting for it leaves nothing of it
+      // running after the case, when the SP and the IdP tenant are taken down.
+      const left = (ctx.stepTimeoutMs ?? 0) - (performance.now() - started) - 1000;
+      if (left > 0) await answersWithin(signingIn, left);
+      return;
+    }
   } catch (e) {
     // Denial of service: an SP that hangs or drops the connection failed the case, the harness did not break.
     if (!refused?.within || !(e instanceof HarnessError) || !UNANSWERED.has(e.code)) throw e;
     ctx.attack.unanswered = e.message;
   }
   ctx.attack.answeredInMs = Math.round(performance.now() - started);
+}
+
+/**
+ * A hostile LogoutRequest naming `victim` (SAML Profiles 4.4): the attacker (`step.user`) signs in
+ * from a new browser as usual, then the IdP-initiated Single Logout from that browser is the one
+ * the IdP turns into the hostile message. The state before that logout is what expect.refused
+ * compares with, so ending the victim's sessions counts as a change.
+ */
+async function logoutAttack(
+  ctx: RunContext,
+  step: NonNullable<Step['attack']>,
+  victim: string,
+): Promise<void> {
+  await ctx.armMutation!(step.mutation, victim);
+  ctx.observed.mutation = step.mutation;
+  await login(ctx, { user: step.user, fresh: true });
+  ctx.attack = { mutation: step.mutation, user: step.user, ...(await observeState(ctx)) };
+  if (!ctx.tenant.logoutUrl)
+    throw new HarnessError('ERR_IDP', `the IdP tenant ${ctx.tenant.tenant} has no logout URL`);
+  const started = performance.now();
+  const page = await ctx.driver.goto(ctx.tenant.logoutUrl);
+  ctx.attack.answeredInMs = Math.round(performance.now() - started);
+  ctx.observed.logout = { flow: 'idp-initiated', victim, landedOn: { url: page.url, status: page.status } };
 }
 
 /** Whether `work` settles within `ms`; a late one is abandoned (its outcome ignored). */

@@ -28,6 +28,8 @@ export interface RunContext {
   tenant: TenantInfo;
   setup: TenantSetup;
   screenshotDir: string;
+  /** How long one step may take; a step that bounds part of its own work (expect.refused.within) stays inside it. */
+  stepTimeoutMs?: number;
   /** Values steps and checks record for the evidence of the current step. */
   observed: Record<string, unknown>;
   /** The mock IdP, for tenants of further workspaces (given.workspaces). */
@@ -43,7 +45,7 @@ export interface RunContext {
   /** Work to undo when the run ends (IdP tenants of further workspaces). */
   cleanups?: (() => Promise<void>)[];
   /** Arms a mutation of the mock IdP's attack catalogue for this case's tenant (steps/attack.ts). */
-  armMutation?: (mutation: string) => Promise<void>;
+  armMutation?: (mutation: string, victim?: string) => Promise<void>;
   /** The SP's state just before the last attack step, which expect.refused compares against. */
   attack?: AttackBaseline;
   /** Traffic of the current step that a check has already drained from the driver (see stepTraffic). */

@@ -31,7 +31,9 @@ function cannotLogOut(
  */
 export function checkLogoutApplies(target: RunTarget, steps: readonly Step[], binding?: Binding): void {
   for (const step of steps) {
-    const why = step.logout && cannotLogOut(target, step.logout.flow ?? 'sp-initiated', binding);
+    const why =
+      (step.logout && cannotLogOut(target, step.logout.flow ?? 'sp-initiated', binding)) ||
+      (step.attack?.victim && cannotLogOut(target, 'idp-initiated', 'post'));
     if (why) throw new NotApplicable(why);
   }
 }

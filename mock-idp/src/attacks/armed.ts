@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { IdpError } from '../errors.js';
 import { generateKeyPair, loadKeyPair, signingKeyFromPem } from '../keys.js';
-import type { ResponseInput } from '../profiles/profile.js';
+import { NAMEID_FORMATS, type ResponseInput } from '../profiles/profile.js';
 import type { SetupUser } from '../setup.js';
 import type { Tenant } from '../tenant.js';
 import type { SigningKey } from '../xmldsig/sign.js';
@@ -12,6 +12,8 @@ import { base64 } from './dom.js';
 interface TenantAttackState {
   /** Applied to the next response only, then cleared. */
   next: string | undefined;
+  /** A logout mutation, with the victim it names, applied to the next IdP-initiated logout only. */
+  nextLogout?: { id: string; victim: string };
   /** The last response delivered unmutated, which the replay mutation sends again. */
   lastSent: string | undefined;
 }
@@ -28,12 +30,26 @@ const spCertificateOf = (tenant: Tenant): string | undefined =>
   tenant.setup.app.encryption?.certificatePem ?? tenant.setup.app.spCertificatePem;
 
 /**
- * Arms `mutationId` for the tenant's next response; throws ERR_NO_MUTATION for an unknown ID
- * and ERR_MUTATION_PRECONDITION when the tenant lacks what the mutation needs.
+ * Arms `mutationId` for the tenant's next response (or, for a logout mutation, its next
+ * IdP-initiated logout, naming `victim`); throws ERR_NO_MUTATION for an unknown ID and
+ * ERR_MUTATION_PRECONDITION when the tenant lacks what the mutation needs.
  */
-export function armMutation(tenant: Tenant, mutationId: string): void {
+export function armMutation(tenant: Tenant, mutationId: string, opts: { victim?: string } = {}): void {
   const mutation = findMutation(mutationId);
   if (!mutation) throw new IdpError('ERR_NO_MUTATION', mutationId, 404);
+  if (mutation.channel === 'logout') {
+    const victim = opts.victim && tenant.user(opts.victim);
+    if (!victim)
+      throw new IdpError(
+        'ERR_MUTATION_PRECONDITION',
+        `${mutationId} names a victim: a user of the tenant`,
+        409,
+      );
+    if (!tenant.setup.app.sloUrl || tenant.profile.singleLogout === false)
+      throw new IdpError('ERR_MUTATION_PRECONDITION', `${mutationId} needs Single Logout to the SP`, 409);
+    stateOf(tenant).nextLogout = { id: mutationId, victim: victim.login };
+    return;
+  }
   if (mutation.needs?.spCertificate && !spCertificateOf(tenant)) {
     throw new IdpError(
       'ERR_MUTATION_PRECONDITION',
@@ -54,10 +70,12 @@ export function armMutation(tenant: Tenant, mutationId: string): void {
 
 export function disarmMutation(tenant: Tenant): void {
   stateOf(tenant).next = undefined;
+  stateOf(tenant).nextLogout = undefined;
 }
 
 export function armedMutation(tenant: Tenant): string | undefined {
-  return states.get(tenant)?.next;
+  const s = states.get(tenant);
+  return s?.next ?? s?.nextLogout?.id;
 }
 
 let untrusted: SigningKey | undefined;
@@ -88,13 +106,14 @@ export function deliverResponse(
   const state = stateOf(tenant);
   const id = state.next;
   state.next = undefined;
+  const mutation = id ? findMutation(id) : undefined;
   let value: string;
-  if (id) {
+  if (mutation && mutation.channel !== 'logout') {
     const build = (adjust?: (input: ResponseInput) => ResponseInput) =>
       tenant.respond(user, inResponseTo, acsUrl, now, undefined, adjust).xml;
     let input: ResponseInput | undefined;
     build((i) => (input = i));
-    value = findMutation(id)!.mutate({
+    value = mutation.mutate({
       input: input!,
       build,
       untrustedKey,
@@ -107,4 +126,30 @@ export function deliverResponse(
     state.lastSent = value;
   }
   return value;
+}
+
+/**
+ * The hostile LogoutRequest for the tenant's next IdP-initiated logout, started by `attacker`'s
+ * IdP session, when a logout mutation is armed (once); undefined otherwise.
+ */
+export function deliverLogoutRequest(tenant: Tenant, attacker: string, now: Date): string | undefined {
+  const state = stateOf(tenant);
+  const armed = state.nextLogout;
+  state.nextLogout = undefined;
+  const mutation = armed && findMutation(armed.id);
+  if (!armed || mutation?.channel !== 'logout') return undefined;
+  const victim = tenant.user(armed.victim)!;
+  return mutation.mutate({
+    respondTo: (login, adjust) => {
+      const user = tenant.user(login);
+      if (!user) throw new IdpError('ERR_BAD_SETUP', `${login} is not a user of the tenant`);
+      return tenant.respond(user, undefined, tenant.setup.app.ssoUrl, now, undefined, adjust).xml;
+    },
+    attacker,
+    victimNameId: tenant.nameIdFor(victim),
+    nameIdFormat: NAMEID_FORMATS[tenant.setup.app.nameId?.format ?? tenant.profile.defaultNameIdFormat],
+    issuer: tenant.entityId,
+    destination: tenant.setup.app.sloUrl!,
+    now,
+  });
 }

@@ -9,7 +9,8 @@ import { SEQUENCE_MUTATIONS } from './sequence.js';
 import { SIGNATURE_INTERNALS_MUTATIONS } from './signature-internals.js';
 import { SIGNATURE_MUTATIONS } from './signature.js';
 import { TRUST_MUTATIONS } from './trust.js';
-import type { Mutation } from './types.js';
+import { LOGOUT_WRAPPING_MUTATIONS } from './logout-wrapping.js';
+import type { CatalogueEntry } from './types.js';
 import { VERIFIED_NOT_CONSUMED_MUTATIONS } from './verified-not-consumed.js';
 import { WRAPPING_MUTATIONS } from './wrapping.js';
 
@@ -18,7 +19,7 @@ import { WRAPPING_MUTATIONS } from './wrapping.js';
  * says which rule it tests and what a conforming SP does; README.md in this folder lists
  * them. IDs are stable conformance case IDs.
  */
-export const CATALOGUE: readonly Mutation[] = [
+export const CATALOGUE: readonly CatalogueEntry[] = [
   ...SIGNATURE_MUTATIONS,
   ...WRAPPING_MUTATIONS,
   ...CONDITION_MUTATIONS,
@@ -32,11 +33,12 @@ export const CATALOGUE: readonly Mutation[] = [
   ...ATTRIBUTE_POLLUTION_MUTATIONS,
   ...RESOURCE_EXHAUSTION_MUTATIONS,
   ...TRUST_MUTATIONS,
+  ...LOGOUT_WRAPPING_MUTATIONS,
 ];
 
 const BY_ID = new Map(CATALOGUE.map((m) => [m.id, m]));
 
-export function findMutation(id: string): Mutation | undefined {
+export function findMutation(id: string): CatalogueEntry | undefined {
   return BY_ID.get(id);
 }
 
@@ -46,6 +48,8 @@ export function describeCatalogue(): {
   title: string;
   spec: readonly string[];
   advisories: readonly string[];
+  /** acs: the response to a sign-in; logout: an IdP-initiated LogoutRequest (armed with a victim). */
+  channel: 'acs' | 'logout';
   conformingSp: string;
   needs: Record<string, boolean | string>;
 }[] {
@@ -54,6 +58,7 @@ export function describeCatalogue(): {
     title: m.title,
     spec: m.spec,
     advisories: m.advisories ?? [],
+    channel: m.channel ?? 'acs',
     conformingSp: m.conformingSp,
     needs: { ...m.needs },
   }));

@@ -1,3 +1,16 @@
 export { CATALOGUE, describeCatalogue, findMutation } from './catalogue.js';
-export { armMutation, armedMutation, deliverResponse, disarmMutation } from './armed.js';
-export type { Mutation, MutationContext, MutatedResponse, MutationNeeds } from './types.js';
+export {
+  armMutation,
+  armedMutation,
+  deliverLogoutRequest,
+  deliverResponse,
+  disarmMutation,
+} from './armed.js';
+export type {
+  CatalogueEntry,
+  LogoutMutation,
+  Mutation,
+  MutationContext,
+  MutatedResponse,
+  MutationNeeds,
+} from './types.js';

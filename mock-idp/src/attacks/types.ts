@@ -41,8 +41,35 @@ export interface MutatedResponse {
   xml?: string;
 }
 
+/** What a logout-message mutation can use: the attacker's IdP session and the victim it names. */
+export interface LogoutMutationContext {
+  /** Builds a response for a user of the tenant, as the IdP signs it for a sign-in (see MutationContext.build). */
+  respondTo(login: string, adjust?: (input: ResponseInput) => ResponseInput): string;
+  /** The login whose IdP session starts the logout: the attacker. */
+  attacker: string;
+  /** The NameID the IdP would send for the victim, whose SP sessions the message tries to end. */
+  victimNameId: string;
+  nameIdFormat: string;
+  issuer: string;
+  /** The SP's Single Logout URL the message goes to. */
+  destination: string;
+  now: Date;
+}
+
+/** One entry of the attack catalogue: a mutation of the response to a sign-in (the default channel), or of a logout message. */
+export type CatalogueEntry = Mutation | LogoutMutation;
+
+/** An IdP-initiated LogoutRequest made hostile; it goes to the SP's SLO URL over HTTP-POST. */
+export interface LogoutMutation extends Omit<Mutation, 'mutate' | 'channel'> {
+  channel: 'logout';
+  /** The LogoutRequest XML to post (its signature, if any, is whatever the mutation carries). */
+  mutate(ctx: LogoutMutationContext): string;
+}
+
 /** One entry of the attack catalogue. */
 export interface Mutation {
+  /** `acs` (default): the response to the next sign-in; see LogoutMutation for the other channel. */
+  channel?: 'acs';
   /** Stable case ID, `saml.reject.<name>`. */
   id: string;
   title: string;

@@ -274,10 +274,15 @@ export function createIdpApp(state: IdpState): express.Express {
   });
   app.put('/api/admin/tenants/:tenant/next-mutation', (req, res) => {
     const t = tenantOf(req);
-    const id = (req.body as { mutation?: unknown } | undefined)?.mutation;
+    const body = (req.body ?? {}) as { mutation?: unknown; victim?: unknown };
+    const id = body.mutation;
     if (typeof id !== 'string') throw new IdpError('ERR_NO_MUTATION', 'give {"mutation": "saml.reject.…"}');
-    armMutation(t, id);
-    res.json({ tenant: t.name, mutation: id });
+    armMutation(t, id, typeof body.victim === 'string' ? { victim: body.victim } : {});
+    res.json({
+      tenant: t.name,
+      mutation: id,
+      ...(typeof body.victim === 'string' ? { victim: body.victim } : {}),
+    });
   });
   app.delete('/api/admin/tenants/:tenant/next-mutation', (req, res) => {
     disarmMutation(tenantOf(req));

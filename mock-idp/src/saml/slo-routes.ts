@@ -6,6 +6,7 @@ import { NAMEID_FORMATS } from '../profiles/profile.js';
 import type { Tenant } from '../tenant.js';
 import { toWire, type XmlElement } from '../xml/element.js';
 import { signEnveloped } from '../xmldsig/sign.js';
+import { deliverLogoutRequest } from '../attacks/armed.js';
 import { decodeSamlRequest } from './authn-request.js';
 import { logoutRequest, logoutResponse, parseLogoutMessage, STATUS_SUCCESS } from './logout.js';
 import { signedRedirectQuery } from './message-signature.js';
@@ -108,6 +109,13 @@ export function createSlo(access: SessionAccess): {
     if (!last || !tenant.setup.app.sloUrl || tenant.profile.singleLogout === false) {
       return void res.type('html').send(signedOutPage(tenant.profile.displayName, true));
     }
+    const relayState = typeof req.query.RelayState === 'string' ? req.query.RelayState : undefined;
+    // An armed logout mutation of the attack catalogue replaces the request; it travels over HTTP-POST.
+    const hostile = deliverLogoutRequest(tenant, login, access.now());
+    if (hostile) {
+      const fields = { SAMLRequest: Buffer.from(hostile).toString('base64'), RelayState: relayState };
+      return void res.type('html').send(postBindingPage(tenant.setup.app.sloUrl, fields));
+    }
     const request = logoutRequest({
       issuer: tenant.entityId,
       destination: tenant.setup.app.sloUrl,
@@ -116,8 +124,7 @@ export function createSlo(access: SessionAccess): {
       sessionIndex: last.sessionIndex,
       now: access.now(),
     });
-    const relay = typeof req.query.RelayState === 'string' ? req.query.RelayState : undefined;
-    sendToSp(res, tenant, 'SAMLRequest', request, relay, tenant.setup.app.sloBinding ?? 'redirect');
+    sendToSp(res, tenant, 'SAMLRequest', request, relayState, tenant.setup.app.sloBinding ?? 'redirect');
   });
 
   return {
