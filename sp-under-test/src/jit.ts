@@ -4,7 +4,7 @@ import { audit } from './store/audit.js';
 import { addMember, createUser, findMemberByUserId, findUserByEmail, type Member } from './store/members.js';
 import { groupsOfMember, replaceMemberGroups } from './store/groups.js';
 import { INVITED, openInvitation } from './store/invitations.js';
-import { customRoleNames, type SamlSettings, type Workspace } from './store/workspaces.js';
+import { customRoleNames, defaultRoles, type SamlSettings, type Workspace } from './store/workspaces.js';
 
 export const JIT_ERROR_CODES = {
   ERR_JIT_DISABLED: 'this person has no account in the workspace and JIT provisioning is off',
@@ -56,11 +56,13 @@ export function rolesFrom(
   workspace: Workspace,
   environments: readonly string[],
   knownRoles: ReadonlySet<string>,
+  /** Seed 001: each environment's default, for an environment the IdP sends no role for. */
+  defaults: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   const roles: Record<string, string> = {};
   for (const env of environments) {
     const sent = first(identity.attributes, roleAttributeFor(env, workspace.environments));
-    const role = sent === undefined ? DEFAULT_ROLE : roleFromIdp(sent);
+    const role = sent === undefined ? (defaults[env] ?? DEFAULT_ROLE) : roleFromIdp(sent);
     if (!knownRoles.has(role)) throw new LoginRefused('ERR_JIT_UNKNOWN_ROLE', `${role} for ${env}`);
     roles[env] = role;
   }
@@ -181,6 +183,7 @@ export function signInWithSaml(
       workspace,
       jitEnvironments(workspace, settings),
       knownRoles(db, workspace),
+      defaultRoles(db, workspace),
     );
     const groups = groupsFrom(identity);
     if (user) return { kind: 'verify-email', userId: user.id, email: user.email, roles, groups };

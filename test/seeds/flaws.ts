@@ -153,3 +153,26 @@ export const wipesRolesOnDeprovisioning: Flaw = {
     ).run();
   },
 };
+
+/** Seed 000 "User email: workato_email … default SAML NameID": here the NameID wins over workato_email. */
+export const emailFromNameId: Flaw = {
+  breaks: 'takes the email from the NameID and ignores workato_email',
+  after(ex, db) {
+    if (ex.method !== 'POST' || !/^\/saml\/[^/]+\/acs/.test(ex.path)) return;
+    const response = new URLSearchParams(ex.requestBody).get('SAMLResponse');
+    if (!response) return;
+    const xml = Buffer.from(response, 'base64').toString('utf8');
+    const nameId = /<(?:\w+:)?NameID\b[^>]*>([^<]+)</.exec(xml)?.[1];
+    const email = /Name="workato_email"[^>]*>\s*<(?:\w+:)?AttributeValue\b[^>]*>([^<]+)</.exec(xml)?.[1];
+    if (nameId && email && nameId !== email)
+      db.prepare('UPDATE users SET email = ? WHERE email = ?').run(nameId, email);
+  },
+};
+
+/** Seed 001 "the environment's default end-user permissions": one default for every environment. */
+export const oneDefaultRole: Flaw = {
+  breaks: 'gives new members one default role in every environment',
+  before(_ex, db) {
+    db.prepare('UPDATE workspaces SET default_roles = NULL').run();
+  },
+};

@@ -121,6 +121,12 @@ export function referencePages(url: string, workspace: string): PageMap {
     signIn: `${w}/sign-in?email={email}&next={next}`,
     switcher: `${url}/switch`,
     environment: `${w}/env/{environment}`,
+    members: `${w}/members`,
+    folder: `${w}/env/{environment}/folders/{folder}`,
+    recipe: `${w}/env/{environment}/recipes/{name}`,
+    recipeEditor: `${w}/env/{environment}/recipes/{name}/edit`,
+    connection: `${w}/env/{environment}/connections/{name}`,
+    connectionEditor: `${w}/env/{environment}/connections/{name}/edit`,
   };
 }
 

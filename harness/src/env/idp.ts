@@ -30,6 +30,8 @@ export interface RunTenantSpec {
   acsUrl: string;
   audience: string;
   users?: ScenarioUser[];
+  /** The app's NameID source and format, in the vendor's syntax. */
+  nameId?: { source?: string; format?: 'unspecified' | 'emailAddress' | 'persistent' | 'transient' };
   /** The SP's Single Logout endpoint: the app's SLO URL (SAML Profiles 4.4). */
   sloUrl?: string;
   /** The SP's signing certificate (PEM): signed AuthnRequests and logout messages are verified with it. */
@@ -72,7 +74,14 @@ export class MockIdp {
     const users = [...setup.users];
     for (const { roles, ...u } of run.users ?? []) {
       const i = users.findIndex((x) => x.login.toLowerCase() === u.login.toLowerCase());
-      const merged = { password: 'Harness-Test-1!', ...(i >= 0 ? users[i] : {}), ...u };
+      const known = i >= 0 ? users[i] : undefined;
+      // Profile attributes are added to (or replace) the directory user's, one by one.
+      const merged = {
+        password: 'Harness-Test-1!',
+        ...known,
+        ...u,
+        ...(known?.profile && u.profile ? { profile: { ...known.profile, ...u.profile } } : {}),
+      };
       if (roles) setRoleAttributes(setup, merged, roles);
       if (i >= 0) users[i] = merged;
       else users.push(merged);
@@ -84,6 +93,7 @@ export class MockIdp {
         ...setup.app,
         ssoUrl: run.acsUrl,
         audience: run.audience,
+        ...(run.nameId ? { nameId: { ...setup.app.nameId, ...run.nameId } } : {}),
         ...(run.sloUrl ? { sloUrl: run.sloUrl } : {}),
         ...(run.spCertificatePem ? { spCertificatePem: run.spCertificatePem } : {}),
         ...(run.wantAuthnRequestsSigned !== undefined

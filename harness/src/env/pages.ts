@@ -12,6 +12,12 @@ export const PAGE_NAMES = [
   'signIn',
   'switcher',
   'environment',
+  'members',
+  'folder',
+  'recipe',
+  'recipeEditor',
+  'connection',
+  'connectionEditor',
 ] as const;
 export type PageName = (typeof PAGE_NAMES)[number];
 
@@ -24,6 +30,22 @@ export const PAGE_PLACEHOLDERS: Record<PageName, readonly string[]> = {
   signIn: ['email', 'next'],
   switcher: [],
   environment: ['environment'],
+  members: [],
+  folder: ['environment', 'folder'],
+  recipe: ['environment', 'name'],
+  recipeEditor: ['environment', 'name'],
+  connection: ['environment', 'name'],
+  connectionEditor: ['environment', 'name'],
+};
+
+/** The pages a scenario names with arguments, and which placeholders the arguments fill, in order. */
+const REF_ARGUMENTS: Partial<Record<PageName, readonly string[]>> = {
+  environment: ['environment'],
+  folder: ['environment', 'folder'],
+  recipe: ['environment', 'name'],
+  recipeEditor: ['environment', 'name'],
+  connection: ['environment', 'name'],
+  connectionEditor: ['environment', 'name'],
 };
 
 /** A target's pages: absolute URLs, {workspace} and {idp} already filled; the page placeholders are not. */
@@ -31,14 +53,28 @@ export type PageMap = Partial<Record<PageName, string>>;
 
 export interface PageRef {
   name: PageName;
-  environment?: string;
+  /** The page's placeholders the reference fills (`environment`, `folder`, `name`). */
+  params: Record<string, string>;
 }
 
-/** Reads a scenario's page reference: `home`, `deepLink`, `environment:TEST`. */
+/**
+ * Reads a scenario's page reference: `home`, `deepLink`, `environment:TEST`, `members`, and
+ * pages inside an environment with their object after a slash: `folder:DEV/Marketing`,
+ * `recipe:DEV/lead-to-slack`, `recipeEditor:PROD/campaign-sync`, `connectionEditor:DEV/crm`.
+ */
 export function parsePageRef(ref: string): PageRef {
-  const [name, arg] = ref.split(':', 2) as [string, string | undefined];
+  const i = ref.indexOf(':');
+  const name = i < 0 ? ref : ref.slice(0, i);
   if (!(PAGE_NAMES as readonly string[]).includes(name)) throw new RangeError(`unknown page ${ref}`);
-  return name === 'environment' ? { name, environment: arg ?? '' } : { name: name as PageName };
+  const wanted = REF_ARGUMENTS[name as PageName] ?? [];
+  const args = i < 0 ? [] : ref.slice(i + 1).split('/');
+  if (args.length !== wanted.length || args.some((a) => a === ''))
+    throw new RangeError(
+      wanted.length
+        ? `page ${ref} needs ${wanted.join('/')} after "${name}:"`
+        : `page ${name} takes no argument (${ref})`,
+    );
+  return { name: name as PageName, params: Object.fromEntries(wanted.map((k, n) => [k, args[n]!])) };
 }
 
 /** A page's URL with its own placeholders filled (values URL-encoded), or undefined when the target has no such page. */

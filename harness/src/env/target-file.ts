@@ -47,6 +47,8 @@ export interface TargetSettings {
   enforceSamlFor?: 'all' | 'all-except-admins' | 'selected';
   environments?: string[];
   customRoles?: string[];
+  /** Each environment's default role for new members (seed 001). */
+  defaultRoles?: Record<string, string>;
   authentication?: Record<string, ('saml' | 'password')[]>;
 }
 

@@ -48,6 +48,12 @@ function settingProblems(s: Scenario, caps: TargetCapabilities): string[] {
     const missing = names.filter((r) => !(have.customRoles ?? []).includes(r));
     need('customRoles', names, missing.length === 0, have.customRoles);
   }
+  if (w.defaultRoles) {
+    const ok = Object.entries(w.defaultRoles).every(
+      ([env, role]) => (have.defaultRoles?.[env] ?? 'Operator') === role,
+    );
+    need('defaultRoles', w.defaultRoles, ok, have.defaultRoles);
+  }
   if (w.authentication) {
     const ok = Object.entries(w.authentication).every(([env, m]) =>
       same([...(have.authentication?.[env] ?? [])].sort(), [...m].sort()),

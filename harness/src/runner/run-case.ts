@@ -130,6 +130,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         acsUrl: target.acsUrl,
         audience: target.spEntityId,
         users: given.idp?.users,
+        nameId: given.idp?.nameId?.[run.idp],
         ...sloForTenant(target, given.idp?.sloBinding),
         spCertificatePem: target.signingCertificatePem,
         wantAuthnRequestsSigned: given.idp?.wantAuthnRequestsSigned,

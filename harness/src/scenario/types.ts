@@ -201,6 +201,7 @@ export interface GivenWorkspace {
   name?: string;
   environments?: string[];
   customRoles?: CustomRoleSpec[];
+  defaultRoles?: Record<string, string>;
   saml?: GivenSaml;
   authentication?: Record<string, ('saml' | 'password')[]>;
   members?: GivenMember[];
@@ -222,6 +223,8 @@ export interface Scenario {
       saml?: GivenSaml;
       /** Sign-in methods each environment accepts, e.g. {DEV: [password], TEST: [saml]}. */
       authentication?: Record<string, ('saml' | 'password')[]>;
+      /** Each environment's default role for new members (seed 001), e.g. {PROD: NoAccess}. */
+      defaultRoles?: Record<string, string>;
       /** Members the workspace admin created before the case starts. */
       members?: GivenMember[];
     };
@@ -232,6 +235,13 @@ export interface Scenario {
     idp?: {
       setups?: Partial<Record<IdpId, string>>;
       users?: ScenarioUser[];
+      /** The app's NameID per IdP profile: its source in the vendor's syntax, and its format. */
+      nameId?: Partial<
+        Record<
+          IdpId,
+          { source?: string; format?: 'unspecified' | 'emailAddress' | 'persistent' | 'transient' }
+        >
+      >;
       /** SAML attributes the IdP admin did not configure: their attribute statements are left out. */
       omitAttributes?: string[];
       /** The IdP app requires AuthnRequests and logout messages signed with the target's signing certificate. */

@@ -15,8 +15,17 @@ const needAdmin = (target: RunTarget, what: string) => {
 async function configureWorkspace(
   target: RunTarget,
   ctx: RunContext,
-  w: { authentication?: Record<string, string[]>; members?: GivenMember[] },
+  w: {
+    authentication?: Record<string, string[]>;
+    members?: GivenMember[];
+    defaultRoles?: Record<string, string>;
+  },
 ): Promise<void> {
+  if (w.defaultRoles) {
+    await needAdmin(target, 'given defaultRoles')('PUT', `/workspaces/${target.workspace}/default-roles`, {
+      roles: w.defaultRoles,
+    });
+  }
   if (w.authentication) {
     await needAdmin(target, 'given authentication')('PUT', `/workspaces/${target.workspace}/authentication`, {
       environments: w.authentication,

@@ -21,7 +21,7 @@ export function pageRefUrl(ctx: RunContext, ref: string): string {
   } catch (e) {
     throw new HarnessError('ERR_SCENARIO_REFERENCE', (e as Error).message);
   }
-  return namedPageUrl(ctx, parsed.name, parsed.environment ? { environment: parsed.environment } : {});
+  return namedPageUrl(ctx, parsed.name, parsed.params);
 }
 
 /** Where a step goes: its named page, else its path on the SP, else `fallback`. */

@@ -3,7 +3,7 @@ import type { Db } from '../db/open.js';
 import { audit } from '../store/audit.js';
 import { INVITED, invitationPending } from '../store/invitations.js';
 import { findMemberByUserId, setMemberRoles, setMemberStatus } from '../store/members.js';
-import type { Workspace } from '../store/workspaces.js';
+import { defaultRoles, type Workspace } from '../store/workspaces.js';
 import { ScimError } from './errors.js';
 import { equalityOn, matches } from './filter.js';
 import { URN, USER_KIND } from './schemas.js';
@@ -255,7 +255,8 @@ export class UserStore {
       const at = now.toISOString();
       const userId = user?.id ?? Number(this.q.insertUser.run(email, name, at).lastInsertRowid);
       const roles: Record<string, string> = {};
-      for (const env of ws.environments) roles[env] = wanted[env] ?? DEFAULT_ROLE;
+      const defaults = defaultRoles(this.db, ws);
+      for (const env of ws.environments) roles[env] = wanted[env] ?? defaults[env] ?? DEFAULT_ROLE;
       memberId = Number(
         this.q.insertMember.run(ws.id, userId, active ? INVITED : DEACTIVATED, 'scim', at).lastInsertRowid,
       );

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { DEFAULT_ROLE } from '../roles.js';
 
 export interface Workspace {
   id: number;
@@ -147,4 +148,27 @@ export function customRoles(
       permissions: string;
     }[]
   ).map((r) => ({ name: r.name, permissions: JSON.parse(r.permissions) as Record<string, unknown> }));
+}
+
+/**
+ * Seed 001 "Permissions: Based on the environment's default end-user permissions": the role a
+ * new member gets in each environment when the IdP sends none (seed 000's default, Operator,
+ * unless the workspace set another for that environment).
+ */
+export function defaultRoles(db: Db, ws: Workspace): Record<string, string> {
+  const row = db.prepare('SELECT default_roles FROM workspaces WHERE id = ?').get(ws.id) as
+    { default_roles: string | null } | undefined;
+  const set = row?.default_roles ? (JSON.parse(row.default_roles) as Record<string, string>) : {};
+  return Object.fromEntries(ws.environments.map((env) => [env, set[env] ?? DEFAULT_ROLE]));
+}
+
+/** Sets the default role of some environments; the others keep theirs. */
+export function putDefaultRoles(db: Db, ws: Workspace, roles: Record<string, string>): void {
+  const row = db.prepare('SELECT default_roles FROM workspaces WHERE id = ?').get(ws.id) as
+    { default_roles: string | null } | undefined;
+  const set = row?.default_roles ? (JSON.parse(row.default_roles) as Record<string, string>) : {};
+  db.prepare('UPDATE workspaces SET default_roles = ? WHERE id = ?').run(
+    JSON.stringify({ ...set, ...roles }),
+    ws.id,
+  );
 }

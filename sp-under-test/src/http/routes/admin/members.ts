@@ -17,7 +17,7 @@ import {
   type Member,
 } from '../../../store/members.js';
 import { liveSessions } from '../../../store/sessions.js';
-import { customRoleNames, type Workspace } from '../../../store/workspaces.js';
+import { customRoleNames, defaultRoles, type Workspace } from '../../../store/workspaces.js';
 import type { SpContext } from '../../context.js';
 import { AdminError } from './errors.js';
 import { EMAIL_PATTERN, bodyReader, workspaceOf } from './validate.js';
@@ -111,9 +111,7 @@ export function memberRoutes(ctx: SpContext): Router {
   r.post('/workspaces/:ws/members', (req, res) => {
     const ws = workspaceOf(ctx, req);
     const b = readNewMember(req);
-    const roles = b.roles
-      ? roleMap(ctx, ws, b.roles)
-      : Object.fromEntries(ws.environments.map((e) => [e, 'Operator']));
+    const roles = b.roles ? roleMap(ctx, ws, b.roles) : defaultRoles(ctx.db, ws);
     const groups = b.groups ?? [];
     const authMethod = b.authMethod ?? (b.password ? 'password' : 'saml');
     if (findMemberByEmail(ctx.db, ws.id, b.email))

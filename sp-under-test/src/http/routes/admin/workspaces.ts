@@ -13,9 +13,11 @@ import {
   createWorkspace,
   customRoleNames,
   customRoles,
+  defaultRoles,
   findWorkspace,
   getSamlSettings,
   listWorkspaces,
+  putDefaultRoles,
 } from '../../../store/workspaces.js';
 import { acsUrl, spEntityId, type SpContext } from '../../context.js';
 import { AdminError } from './errors.js';
@@ -63,6 +65,14 @@ const readRole = bodyReader<{
       },
     },
   },
+});
+
+/** Seed 001: each environment's default role for new members. */
+const readDefaultRoles = bodyReader<{ roles: Record<string, string> }>({
+  type: 'object',
+  required: ['roles'],
+  additionalProperties: false,
+  properties: { roles: { type: 'object', additionalProperties: { type: 'string' } } },
 });
 
 /** Organisations, workspaces and their roles. */
@@ -120,8 +130,31 @@ export function workspaceRoutes(ctx: SpContext): Router {
         environments: environmentMethods(ctx.db, ws.id, ws.environments),
         enforceSamlFor: settings?.enforceSamlFor ?? ctx.config.enforceSamlFor,
       },
+      defaultRoles: defaultRoles(ctx.db, ws),
       saml: { configured: !!settings, entityId: spEntityId(ctx, ws.slug), acsUrl: acsUrl(ctx, ws.slug) },
     });
+  });
+
+  // Seed 001 "Permissions: Based on the environment's default end-user permissions".
+  r.put('/workspaces/:ws/default-roles', (req, res) => {
+    const ws = workspaceOf(ctx, req);
+    const { roles } = readDefaultRoles(req);
+    const known = new Set<string>([...SYSTEM_ROLES, ...customRoleNames(ctx.db, ws.id)]);
+    for (const [env, role] of Object.entries(roles)) {
+      if (!ws.environments.includes(env))
+        throw new AdminError(
+          'ERR_BAD_REQUEST',
+          `environment ${env} is not among ${ws.environments.join(', ')}`,
+        );
+      if (!known.has(role))
+        throw new AdminError(
+          'ERR_BAD_REQUEST',
+          `${ws.slug} has no role ${role} (role names are case-sensitive)`,
+        );
+    }
+    putDefaultRoles(ctx.db, ws, roles);
+    audit(ctx.db, ws.id, 'admin', 'default-roles.configured', ws.slug, { roles }, ctx.clock.now());
+    res.json({ defaultRoles: defaultRoles(ctx.db, ws) });
   });
 
   r.get('/workspaces/:ws/roles', (req, res) => {
