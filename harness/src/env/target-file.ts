@@ -7,6 +7,7 @@ import { PROJECT_ROOT, displayPath } from '../paths.js';
 import { JsonPathError, compileJsonPath } from './json-path.js';
 import type { MemberFieldPaths } from './observers/member-fields.js';
 import type { ScimObserverPaths } from './observers/scim-observer.js';
+import type { SignedInSection } from './file-signed-in.js';
 import { PAGE_PLACEHOLDERS, type PageName } from './pages.js';
 
 export const TARGET_SCHEMA = join(PROJECT_ROOT, 'harness', 'target.schema.json');
@@ -45,6 +46,8 @@ export interface TargetSettings {
   signAuthnRequests?: boolean;
   groupSync?: boolean;
   enforceSamlFor?: 'all' | 'all-except-admins' | 'selected';
+  /** false: the SP has no roles and no environments (a case's role setup does not apply to it). */
+  roles?: boolean;
   environments?: string[];
   customRoles?: string[];
   /** Each environment's default role for new members (seed 001). */
@@ -70,7 +73,7 @@ export interface TargetFile {
     pages?: Partial<Record<PageName, string>>;
     settings?: TargetSettings;
   };
-  signedIn: { text?: string; pattern?: string; urlPrefix?: string };
+  signedIn: SignedInSection;
   idp?: { host?: string; port?: number; publicUrl?: string };
   admin?: ReferenceApiSection;
   observer?: ObserverSection;
