@@ -287,6 +287,8 @@ export const oktaEngine: ProvisioningEngine = {
     },
     async 'convert-assignments'(t, p) {
       const chosen = p.users === undefined ? [userParam(t, p)] : usersParam(t, p);
+      if (chosen.length === 0)
+        throw new EngineError('ERR_SCIM_BAD_PARAMS', 'select the assignments to convert');
       const converted: { user: string; group: string }[] = [];
       for (const u of chosen) {
         if (!individuallyAssigned(t, u))
