@@ -15,6 +15,7 @@
  * It is measured in the same workers, one loop per core, in phases alternating with the login
  * phases, so both see the same machine. The figure is logins/s ÷ floor logins/s.
  */
+import { showsSignedIn } from '../harness/src/env/signed-in.js';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -121,7 +122,7 @@ async function oneLogin(lane: Lane, user: string): Promise<void> {
   const ctx: RunContext = { ...lane.ctx, driver, observed: {} };
   await login(ctx, { user });
   const page = driver.current();
-  if (!page || !lane.target.isSignedInAs(page, user)) {
+  if (!page || !showsSignedIn(await lane.target.signedIn(page, driver), user)) {
     throw new Error(
       `B3: ${user} (${lane.ctx.idp}) did not land signed in: ${page?.status} ${page?.url} ${page?.text.slice(0, 200)}`,
     );

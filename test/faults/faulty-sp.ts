@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { referencePages } from '../../harness/src/env/embedded-target.js';
 import { ReferenceApiObserver } from '../../harness/src/env/observers/reference-api.js';
+import { referenceSignedIn } from '../../harness/src/env/reference-markup.js';
 import type { RunSpec, RunTarget, Target } from '../../harness/src/env/target.js';
 import { ROOT } from '../helpers/world.js';
 
@@ -176,8 +177,7 @@ export class FaultyTarget implements Target {
       configureSaml: async (metadataXml, settings) => {
         await admin('PUT', '/workspaces/acme/saml', { metadataXml, ...settings });
       },
-      isSignedInAs: (page, email) =>
-        page.url.startsWith(sp.url) && page.text.includes(`Signed in as ${email}`),
+      signedIn: referenceSignedIn(sp.url),
       dispose: async () => {
         this.disposed.push(sp);
         await sp.close();

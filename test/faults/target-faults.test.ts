@@ -128,7 +128,7 @@ describe('harness under faults: a target that is slow to prepare', () => {
                 pages: { home: 'http://127.0.0.1:9/' },
                 observer: null,
                 configureSaml: async () => undefined,
-                isSignedInAs: () => false,
+                signedIn: async () => ({ kind: 'none', evidence: 'never signed in' }),
                 dispose: async () => {
                   disposed++;
                 },

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromium, type Browser, type Frame, type Request, type Response } from 'playwright-core';
 import { HarnessError } from '../errors.js';
-import type { CapturedTraffic, Driver, DriverFactory, PageState } from './driver.js';
+import type { CapturedTraffic, Driver, DriverFactory, PageState, SideAnswer } from './driver.js';
 import { PageSlot } from './page-slot.js';
 import { captureSaml } from './saml-capture.js';
 
@@ -224,6 +224,25 @@ export class BrowserDriver implements Driver {
 
   current(): PageState | undefined {
     return this.last;
+  }
+
+  async request(url: string): Promise<SideAnswer> {
+    try {
+      const res = await this.page.context().request.get(url, {
+        headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.5' },
+        timeout: this.timeoutMs,
+      });
+      return {
+        url: res.url(),
+        status: res.status(),
+        contentType: res.headers()['content-type'] ?? '',
+        text: await res.text(),
+      };
+    } catch (e) {
+      throw new HarnessError('ERR_TARGET_UNREACHABLE', `GET ${url}: ${(e as Error).message.split('\n')[0]}`, {
+        cause: e,
+      });
+    }
   }
 
   async clearCookies(): Promise<void> {

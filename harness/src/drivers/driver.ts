@@ -31,6 +31,14 @@ export interface CapturedSamlMessage {
   xml: string;
 }
 
+/** The answer to a request made in the user agent's session without leaving the current page. */
+export interface SideAnswer {
+  url: string;
+  status: number;
+  contentType: string;
+  text: string;
+}
+
 /** Drives a user agent through SSO: the HTTP driver or a real Chromium. */
 export interface Driver {
   readonly id: DriverId;
@@ -39,6 +47,11 @@ export interface Driver {
   /** Fills the IdP's login page (user picker and password) and submits it, then follows on. */
   submitLogin(login: string, password: string): Promise<PageState>;
   current(): PageState | undefined;
+  /**
+   * GETs a URL with the session's cookies (and keeps cookies it sets) without navigating: the
+   * current page stays as it is, and the request is not part of the step's traffic.
+   */
+  request(url: string): Promise<SideAnswer>;
   clearCookies(): Promise<void>;
   /** Hands over the traffic seen since the last call. */
   drainTraffic(): CapturedTraffic;

@@ -1,7 +1,7 @@
 import { parse, type HTMLElement } from 'node-html-parser';
 import { CookieJar } from 'tough-cookie';
 import { HarnessError } from '../errors.js';
-import type { CapturedTraffic, Driver, DriverFactory, PageState } from './driver.js';
+import type { CapturedTraffic, Driver, SideAnswer, DriverFactory, PageState } from './driver.js';
 import { captureSaml } from './saml-capture.js';
 
 const MAX_HOPS = 25;
@@ -172,6 +172,32 @@ export class HttpDriver implements Driver {
 
   current(): PageState | undefined {
     return this.page;
+  }
+
+  async request(url: string): Promise<SideAnswer> {
+    const cookie = await this.jar.getCookieString(url);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        headers: { ...(cookie ? { cookie } : {}), accept: 'application/json, text/plain;q=0.9, */*;q=0.5' },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      const code = (e as Error).name === 'TimeoutError' ? 'ERR_STEP_TIMEOUT' : 'ERR_TARGET_UNREACHABLE';
+      throw new HarnessError(
+        code,
+        `GET ${url} failed (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name})`,
+        { cause: e },
+      );
+    }
+    for (const c of res.headers.getSetCookie())
+      await this.jar.setCookie(c, res.url || url, { ignoreError: true });
+    return {
+      url: res.url || url,
+      status: res.status,
+      contentType: res.headers.get('content-type') ?? '',
+      text: await res.text(),
+    };
   }
 
   async clearCookies(): Promise<void> {

@@ -7,6 +7,7 @@ import { expectOk } from './clients.js';
 import { MailCatcher } from './mail-catcher.js';
 import { ReferenceApiObserver } from './observers/reference-api.js';
 import type { PageMap } from './pages.js';
+import { referenceSignedIn } from './reference-markup.js';
 import { customRoleBody, type RunSpec, type RunTarget, type Target, type WorkspaceSpec } from './target.js';
 
 const spKeys = () => ({
@@ -155,7 +156,7 @@ function view(
     async configureSaml(metadataXml, settings) {
       await admin('PUT', `/workspaces/${workspace}/saml`, { metadataXml, ...settings });
     },
-    isSignedInAs: (page, email) => page.url.startsWith(sp.url) && page.text.includes(`Signed in as ${email}`),
+    signedIn: referenceSignedIn(sp.url),
     admin,
     addWorkspace,
     mail,

@@ -3,6 +3,7 @@ import { HarnessError } from '../errors.js';
 import { httpExchange, whyNoAnswer, type HttpAnswer } from '../http-exchange.js';
 import { capabilitiesOf, declaredSloUrls, type TargetCapabilities } from './capabilities.js';
 import { expectOk } from './clients.js';
+import { fileSignedInReader } from './file-signed-in.js';
 import { observerFor } from './observers/index.js';
 import { absolutePage, type PageMap, type PageName } from './pages.js';
 import { readSpMetadata, type SpMetadata } from './sp-metadata.js';
@@ -14,8 +15,6 @@ export { readSpMetadata } from './sp-metadata.js';
 
 const tokenOf = (s: { token?: string; tokenEnv?: string } | undefined) =>
   s?.tokenEnv ? process.env[s.tokenEnv] : s?.token;
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Fetches and reads the SP's metadata; an SP that does not answer is unreachable, one that answers wrongly a protocol error. */
 export async function fetchSpMetadata(name: string, url: string, timeoutMs = 15_000): Promise<SpMetadata> {
@@ -110,7 +109,6 @@ export class ExternalTarget implements Target {
     const pages: PageMap = { home: loginUrl };
     for (const [name, value] of Object.entries(f.sp.pages ?? {}))
       pages[name as PageName] = absolutePage(fill(value), origin);
-    const signedIn = f.signedIn;
     const scimToken = tokenOf(f.scim);
     return {
       baseUrl: origin,
@@ -131,15 +129,7 @@ export class ExternalTarget implements Target {
       ...(f.sp.signingCertificate ? { signingCertificatePem: f.sp.signingCertificate } : {}),
       observer: observerFor(f, workspace, fill),
       configureSaml,
-      isSignedInAs(page, email) {
-        if (signedIn.urlPrefix && !page.url.startsWith(fill(signedIn.urlPrefix))) return false;
-        if (signedIn.text && !page.text.includes(signedIn.text.replaceAll('{email}', email))) return false;
-        if (signedIn.pattern) {
-          const re = new RegExp(signedIn.pattern.replaceAll('{email}', escapeRegex(email)));
-          if (!re.test(page.text)) return false;
-        }
-        return true;
-      },
+      signedIn: fileSignedInReader(f.signedIn, fill),
       ...(admin ? { admin } : {}),
       ...(f.scim ? { scim: { baseUrl: fill(f.scim.baseUrl), token: scimToken ?? '' } } : {}),
       ...(this.sharedState ? { keepIdpTenant: true } : {}),

@@ -7,6 +7,7 @@ import { PROJECT_ROOT, displayPath } from '../paths.js';
 import { JsonPathError, compileJsonPath } from './json-path.js';
 import type { MemberFieldPaths } from './observers/member-fields.js';
 import type { ScimObserverPaths } from './observers/scim-observer.js';
+import type { SignedInSection } from './file-signed-in.js';
 import { PAGE_PLACEHOLDERS, type PageName } from './pages.js';
 
 export const TARGET_SCHEMA = join(PROJECT_ROOT, 'harness', 'target.schema.json');
@@ -70,7 +71,7 @@ export interface TargetFile {
     pages?: Partial<Record<PageName, string>>;
     settings?: TargetSettings;
   };
-  signedIn: { text?: string; pattern?: string; urlPrefix?: string };
+  signedIn: SignedInSection;
   idp?: { host?: string; port?: number; publicUrl?: string };
   admin?: ReferenceApiSection;
   observer?: ObserverSection;

@@ -1,5 +1,6 @@
 import { CheckFailed, HarnessError } from '../errors.js';
 import type { Expectations } from '../scenario/types.js';
+import { showsSignedIn } from '../env/signed-in.js';
 import { observeState } from './attack.js';
 import { scenarioDuration } from '../duration.js';
 import { lastPage, type RunContext } from './context.js';
@@ -29,7 +30,7 @@ export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations[
   const shown = /data-error-code="([^"]+)"/.exec(page.html)?.[1];
   ctx.observed.page = { url: page.url, status: page.status, text: page.text.slice(0, 500) };
   ctx.observed.refusal = { mutation: base.mutation, status: page.status, errorCode: shown ?? null };
-  if (ctx.target.isSignedInAs(page, base.user))
+  if (showsSignedIn(await ctx.target.signedIn(page, ctx.driver), base.user))
     throw new CheckFailed(
       'ERR_CHECK_ATTACK_ACCEPTED',
       `the SP accepted ${base.mutation} and signed ${base.user} in`,

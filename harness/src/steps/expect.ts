@@ -1,6 +1,7 @@
 import type { Observable, Observer } from '../env/observers/observer.js';
 import { CheckFailed, NotApplicable } from '../errors.js';
 import type { Expectations } from '../scenario/types.js';
+import { describeReading, showsSignedIn } from '../env/signed-in.js';
 import { checkRefused } from './attack-grading.js';
 import { fill, lastPage, type RunContext } from './context.js';
 import { countMail } from './mail.js';
@@ -33,11 +34,18 @@ export const CHECKS: {
     ctx.observed.page = { url: page.url, status: page.status, text: page.text.slice(0, 500) };
     if (e.status !== undefined && page.status !== e.status)
       throw new CheckFailed('ERR_CHECK_PAGE_STATUS', `page status is ${page.status}`, e.status, page.status);
-    if (e.signedInAs && !ctx.target.isSignedInAs(page, e.signedInAs)) {
-      throw new CheckFailed(
-        'ERR_CHECK_NOT_SIGNED_IN',
-        `the page does not show ${e.signedInAs} signed in (at ${page.url}: "${page.text.slice(0, 160)}")`,
-      );
+    if (e.signedInAs) {
+      const reading = await ctx.target.signedIn(page, ctx.driver);
+      ctx.observed.signedIn = reading;
+      if (reading.kind === 'unknown')
+        throw new NotApplicable(`whether ${e.signedInAs} is signed in cannot be told: ${reading.reason}`);
+      if (!showsSignedIn(reading, e.signedInAs))
+        throw new CheckFailed(
+          'ERR_CHECK_NOT_SIGNED_IN',
+          `${e.signedInAs} is not signed in: ${describeReading(reading)}`,
+          e.signedInAs,
+          reading.kind === 'user' ? reading.email : 'nobody',
+        );
     }
     if (e.contains && !page.text.includes(fill(ctx, e.contains)))
       throw new CheckFailed('ERR_CHECK_PAGE_TEXT', `the page does not contain "${e.contains}"`);

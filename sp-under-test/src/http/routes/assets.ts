@@ -93,7 +93,7 @@ export function assetRoutes(ctx: SpContext): Router {
       page(
         `${folder} — ${at.ws.name} ${at.env}`,
         `<h1>${esc(at.ws.name)} · ${esc(at.env)} · ${esc(folder)}</h1>
-         <p data-testid="signed-in-as">Signed in as <strong>${esc(at.member.email)}</strong></p>
+         <p data-testid="signed-in-as" data-signed-in-email="${esc(at.member.email)}">Signed in as <strong>${esc(at.member.email)}</strong></p>
          <p data-testid="folder">Folder ${esc(folder)}</p>${assetList(at.ws, at.env, inFolder)}`,
       ),
     );
@@ -112,7 +112,7 @@ export function assetRoutes(ctx: SpContext): Router {
       page(
         `${asset.name} — ${at.ws.name} ${at.env}`,
         `<h1>${esc(asset.name)}</h1>
-         <p data-testid="signed-in-as">Signed in as <strong>${esc(at.member.email)}</strong></p>
+         <p data-testid="signed-in-as" data-signed-in-email="${esc(at.member.email)}">Signed in as <strong>${esc(at.member.email)}</strong></p>
          <p data-testid="asset">A ${esc(asset.kind)} in ${esc(folderOf(asset.folder))}, owned by ${esc(asset.ownerEmail)}.</p>
          ${editable ? `<p><a href="${esc(assetLink(at.ws, at.env, asset))}/edit">Edit</a></p>` : '<p class="muted">Read only for your role.</p>'}`,
       ),
@@ -131,7 +131,7 @@ export function assetRoutes(ctx: SpContext): Router {
       page(
         `Edit ${asset.name}`,
         `<h1>Edit ${esc(asset.name)}</h1>
-         <p data-testid="signed-in-as">Signed in as <strong>${esc(at.member.email)}</strong></p>
+         <p data-testid="signed-in-as" data-signed-in-email="${esc(at.member.email)}">Signed in as <strong>${esc(at.member.email)}</strong></p>
          <form method="post" data-testid="editor"><label>Change note <input name="note" required></label>
          <button type="submit">Save</button></form>`,
       ),

@@ -65,7 +65,7 @@ export function pageRoutes(ctx: SpContext): Router {
     res.type('html').send(
       page(
         'Switch workspace',
-        `<h1>Switch workspace</h1><p data-testid="signed-in-as">Signed in as <strong>${esc(session.email)}</strong>
+        `<h1>Switch workspace</h1><p data-testid="signed-in-as" data-signed-in-email="${esc(session.email)}">Signed in as <strong>${esc(session.email)}</strong>
          in ${esc(current?.name ?? '')}</p><ul data-testid="workspaces">${items}</ul>`,
       ),
     );
@@ -140,7 +140,7 @@ export function pageRoutes(ctx: SpContext): Router {
       page(
         `${ws.name} ${env} — sp-under-test`,
         `<h1>${esc(ws.name)} · ${esc(env)}</h1>
-         <p data-testid="signed-in-as">Signed in as <strong>${esc(member.email)}</strong> (${esc(member.name)})</p>
+         <p data-testid="signed-in-as" data-signed-in-email="${esc(member.email)}">Signed in as <strong>${esc(member.email)}</strong> (${esc(member.name)})</p>
          <p data-testid="environment">Environment ${esc(env)}, role <strong data-role>${esc(member.roles[env])}</strong>,
          signed in with ${session.authMethod === 'password' ? 'a password' : 'SAML SSO'}.</p>
          <p data-testid="rights">Recipes: ${esc(rights.recipes)} · connections: ${esc(rights.connections)} · folders:
@@ -182,7 +182,7 @@ export function pageRoutes(ctx: SpContext): Router {
       page(
         `${ws.name} members`,
         `<h1>${esc(ws.name)} · members</h1>
-         <p data-testid="signed-in-as">Signed in as <strong>${esc(signIn.member.email)}</strong></p>
+         <p data-testid="signed-in-as" data-signed-in-email="${esc(signIn.member.email)}">Signed in as <strong>${esc(signIn.member.email)}</strong></p>
          <table><thead><tr><th>Email</th><th>Name</th><th>Status</th>${ws.environments.map((e) => `<th>${esc(e)}</th>`).join('')}
          <th>Groups</th><th>Sign-in</th></tr></thead><tbody>${rows}</tbody></table>
          <p><a href="/w/${esc(ws.slug)}">Back to ${esc(ws.name)}</a></p>`,
@@ -216,7 +216,7 @@ export function pageRoutes(ctx: SpContext): Router {
       page(
         `${ws.name} — sp-under-test`,
         `<h1>${esc(ws.name)}</h1>
-         <p data-testid="signed-in-as">Signed in as <strong>${esc(member.email)}</strong> (${esc(member.name)})</p>
+         <p data-testid="signed-in-as" data-signed-in-email="${esc(member.email)}">Signed in as <strong>${esc(member.email)}</strong> (${esc(member.name)})</p>
          <p data-testid="workspace">Workspace <code>${esc(ws.slug)}</code>${others ? ` · <a href="/switch" data-testid="switch-link">Switch workspace</a>` : ''}</p>
          ${where ? `<p data-testid="location">You are at <code>/${esc(where)}</code></p>` : ''}
          <table><thead><tr><th>Environment</th><th>Role</th><th>Sign-in methods</th><th></th></tr></thead><tbody>${rows}</tbody></table>
