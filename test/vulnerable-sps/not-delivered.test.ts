@@ -37,12 +37,7 @@ describe('vulnerable SPs: an attack that never reached the SP grades nothing', f
   after(() => page.close());
 
   it('makes every attack case an error with ERR_ATTACK_NOT_DELIVERED and the reason, none passed', async () => {
-    const names = [
-      'xsw-evil-assertion-before-signed',
-      'unsigned',
-      'audience-mismatch',
-      'untrusted-key',
-    ];
+    const names = ['xsw-evil-assertion-before-signed', 'unsigned', 'audience-mismatch', 'untrusted-key'];
     const target = new LoginUrlNowhere(url);
     try {
       const report = await runCases(names.map(rejectCase), target);
