@@ -194,6 +194,38 @@ describe('harness: target files describe real SPs', function () {
     });
   });
 
+  describe('an SP without roles (sp.settings.roles: false)', () => {
+    const withSettings = (name: string, settings: Record<string, unknown>) =>
+      capabilitiesOf(loadTargetFile(write(name, stringify({ ...MINIMAL, sp: { ...MINIMAL.sp, settings } }))));
+    const whyRoleless = (file: string) =>
+      whyNotApplicable(
+        loadScenarioFile(join(ROOT, 'scenarios', file)).scenario,
+        withSettings('roleless.yaml', { jit: true, roles: false }),
+      );
+    const why = (file: string) =>
+      whyNotApplicable(
+        loadScenarioFile(join(ROOT, 'scenarios', file)).scenario,
+        withSettings('with-roles.yaml', { jit: true }),
+      );
+
+    it('runs a case without the roles and environments it only sets up for its other checks', () => {
+      expect(whyRoleless('jit/new-user.yaml')).to.equal(undefined);
+      expect(whyRoleless('jit/sp-initiated.yaml')).to.equal(undefined);
+      expect(whyRoleless('saml-reject/audience-mismatch.yaml')).to.equal(undefined);
+    });
+
+    it('does not run a case that tests roles, and still needs the SAML settings a case asks for', () => {
+      expect(whyRoleless('jit/role-case-sensitive.yaml')).to.match(/tests the SP's roles.*roles: false/);
+      expect(whyRoleless('jit/environment-roles.yaml')).to.match(/tests the SP's roles/);
+      expect(whyRoleless('saml-reject/weak-algorithm-sha1.yaml')).to.match(/allowSha1: false/);
+    });
+
+    it("a target with roles that declares none of the case's roles still gets the case not applicable", () => {
+      expect(why('jit/sp-initiated.yaml')).to.match(/customRoles: \["mktg_ops"\]/);
+      expect(why('jit/role-case-sensitive.yaml')).to.not.match(/tests the SP's roles/);
+    });
+  });
+
   it('reads the SLO endpoint of each binding from SP metadata, and picks the one the case asks for', () => {
     const md =
       readSpMetadata(`<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="urn:sp">
