@@ -22,6 +22,8 @@ export const HARNESS_ERROR_CODES = {
   ERR_BROWSER_UNAVAILABLE: 'no Chromium is available for the browser driver',
   ERR_DRIVER_CLOSED: 'a step used the browser after its run had ended (it was abandoned at a timeout)',
   ERR_IDP: 'the mock IdP refused a request from the harness',
+  ERR_ATTACK_NOT_DELIVERED:
+    "an attack step's hostile message never reached the SP's ACS or SLO endpoint (a target whose loginUrl never sends anyone to the IdP …)",
   ERR_REPORTER: 'a reporter failed, so its output is missing or incomplete (the other reporters finished)',
   ERR_CAPTURE_FORMAT: 'the capture is not a SAML-tracer export, a HAR file or a SAML message',
   ERR_CAPTURE_MALFORMED: 'a SAML message in the capture is truncated or not well-formed XML',
