@@ -87,7 +87,7 @@ async function b1(): Promise<Figure> {
   const ratios = mints.map((m, i) => m / raws[i]!);
   return {
     value: round2(median(ratios)),
-    goal: 0.5,
+    goal: 0.8,
     unit: 'x raw crypto.sign',
     direction: '>=',
     details: {
@@ -137,7 +137,7 @@ async function b2(): Promise<Figure> {
   const ratios = ours.map((o, i) => o / samlifys[i]!);
   return {
     value: round2(median(ratios)),
-    goal: 5,
+    goal: 8,
     unit: 'x samlify createLoginResponse',
     direction: '>=',
     details: {

@@ -139,7 +139,7 @@ export const figures: Record<string, () => Promise<Figure>> = {
     const s = whole.wallMs / 1000;
     return {
       value: Number(s.toFixed(1)),
-      goal: 30,
+      goal: 15,
       unit: 's (whole bundled suite, http driver)',
       direction: '<=',
       details: {
@@ -163,7 +163,7 @@ export const figures: Record<string, () => Promise<Figure>> = {
     ).length;
     return {
       value: Number(s.toFixed(1)),
-      goal: 240,
+      goal: 120,
       unit: 's (whole bundled suite, browser driver)',
       direction: '<=',
       details: {
@@ -181,7 +181,7 @@ export const figures: Record<string, () => Promise<Figure>> = {
     const whole = await fullRun();
     return {
       value: Math.round(whole.peakRssBytes / 2 ** 20),
-      goal: 400,
+      goal: 300,
       unit: 'MB peak RSS, summed over the process tree (CLI + workers with their IdPs and SPs), full http run',
       direction: '<=',
       details: {

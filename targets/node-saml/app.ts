@@ -76,7 +76,8 @@ const userOf = (p: Profile): SignedInUser => {
 };
 
 const app = express();
-app.use(express.urlencoded({ extended: false, limit: '2mb' }));
+// Express's default body limit (100 kB): the app keeps the framework's defaults.
+app.use(express.urlencoded({ extended: false }));
 
 app.param('idp', (req, res, next, idp: string) => {
   if (isIdp(idp)) next();

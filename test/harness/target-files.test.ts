@@ -3,13 +3,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { WORKERS_DEFAULT_TEXT, buildProgram, main } from '../../harness/src/cli.js';
+import { WORKERS_DEFAULT_TEXT, buildProgram } from '../../harness/src/cli.js';
 import { EMBEDDED_CAPABILITIES, capabilitiesOf } from '../../harness/src/env/capabilities.js';
 import { chooseSloEndpoint, readSpMetadata } from '../../harness/src/env/sp-metadata.js';
 import { loadTargetFile } from '../../harness/src/env/target-file.js';
 import type { InputError } from '../../harness/src/errors.js';
 import { whyNotApplicable } from '../../harness/src/runner/applicability.js';
 import { loadScenarioFile } from '../../harness/src/scenario/load.js';
+import { mainCapturing } from '../helpers/cli.js';
 import { ForeignSp } from '../helpers/foreign-sp.js';
 import { ROOT } from '../helpers/world.js';
 import { freePort, idpMetadataAt, ledgerlyTarget, runTarget } from '../helpers/ledgerly.js';
@@ -35,22 +36,6 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
     code = (e as { exitCode?: number }).exitCode ?? 2;
   }
   return { code, out, err };
-}
-
-/** Runs the CLI's main (which prints errors and returns the exit code), catching what it writes. */
-async function mainCapturing(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = process.stdout.write.bind(process.stdout);
-  const stderr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    process.stdout.write = stdout;
-    process.stderr.write = stderr;
-  }
 }
 
 const MINIMAL = {
@@ -191,6 +176,38 @@ describe('harness: target files describe real SPs', function () {
           EMBEDDED_CAPABILITIES,
         ),
       ).to.equal(undefined);
+    });
+  });
+
+  describe('an SP without roles (sp.settings.roles: false)', () => {
+    const withSettings = (name: string, settings: Record<string, unknown>) =>
+      capabilitiesOf(loadTargetFile(write(name, stringify({ ...MINIMAL, sp: { ...MINIMAL.sp, settings } }))));
+    const whyRoleless = (file: string) =>
+      whyNotApplicable(
+        loadScenarioFile(join(ROOT, 'scenarios', file)).scenario,
+        withSettings('roleless.yaml', { jit: true, roles: false }),
+      );
+    const why = (file: string) =>
+      whyNotApplicable(
+        loadScenarioFile(join(ROOT, 'scenarios', file)).scenario,
+        withSettings('with-roles.yaml', { jit: true }),
+      );
+
+    it('runs a case without the roles and environments it only sets up for its other checks', () => {
+      expect(whyRoleless('jit/new-user.yaml')).to.equal(undefined);
+      expect(whyRoleless('jit/sp-initiated.yaml')).to.equal(undefined);
+      expect(whyRoleless('saml-reject/audience-mismatch.yaml')).to.equal(undefined);
+    });
+
+    it('does not run a case that tests roles, and still needs the SAML settings a case asks for', () => {
+      expect(whyRoleless('jit/role-case-sensitive.yaml')).to.match(/tests the SP's roles.*roles: false/);
+      expect(whyRoleless('jit/environment-roles.yaml')).to.match(/tests the SP's roles/);
+      expect(whyRoleless('saml-reject/weak-algorithm-sha1.yaml')).to.match(/allowSha1: false/);
+    });
+
+    it("a target with roles that declares none of the case's roles still gets the case not applicable", () => {
+      expect(why('jit/sp-initiated.yaml')).to.match(/customRoles: \["mktg_ops"\]/);
+      expect(why('jit/role-case-sensitive.yaml')).to.not.match(/tests the SP's roles/);
     });
   });
 

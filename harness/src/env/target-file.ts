@@ -46,6 +46,8 @@ export interface TargetSettings {
   signAuthnRequests?: boolean;
   groupSync?: boolean;
   enforceSamlFor?: 'all' | 'all-except-admins' | 'selected';
+  /** false: the SP has no roles and no environments (a case's role setup does not apply to it). */
+  roles?: boolean;
   environments?: string[];
   customRoles?: string[];
   /** Each environment's default role for new members (seed 001). */

@@ -40,6 +40,9 @@ function settingProblems(s: Scenario, caps: TargetCapabilities): string[] {
     const declared = (have as Record<string, unknown>)[key];
     need(key, wanted, same(declared, wanted), declared);
   }
+  // An SP without roles or environments runs the case without the role setup (its role checks
+  // are then not applicable one by one, through the observer); a case that tests roles does not apply.
+  if (have.roles === false) return out;
   if (w.environments)
     need('environments', w.environments, same(have.environments, w.environments), have.environments);
   if (w.customRoles?.length) {
@@ -104,6 +107,10 @@ function stepProblems(steps: readonly Step[], s: Scenario, caps: TargetCapabilit
  */
 export function whyNotApplicable(s: Scenario, caps: TargetCapabilities): string | undefined {
   const reasons: string[] = [];
+  if (s.testsRoles && caps.settings?.roles === false)
+    reasons.push(
+      "the case tests the SP's roles or environments, and the target declares it has none (sp.settings.roles: false)",
+    );
   const settings = settingProblems(s, caps);
   if (settings.length)
     reasons.push(

@@ -96,6 +96,7 @@ export interface ScimStep {
     | 'reactivate'
     | 'group-push'
     | 'assign-group'
+    | 'convert-assignments'
     | 'reapply-mappings'
     | 'cycle'
     | 'provision-on-demand'
@@ -213,6 +214,8 @@ export interface Scenario {
   requirements: string[];
   /** The case talks to the SP alone: one run, reported under NO_IDP (model.ts). */
   idpIndependent?: true;
+  /** The case tests the SP's roles or environments: not applicable to an SP without them (target settings.roles: false). */
+  testsRoles?: true;
   idps?: IdpId[];
   notApplicable?: Partial<Record<IdpId, string>>;
   drivers?: DriverId[];
