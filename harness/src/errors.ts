@@ -9,6 +9,9 @@ export const HARNESS_ERROR_CODES = {
   ERR_SCENARIO_REFERENCE: 'a scenario refers to something that does not exist',
   ERR_NO_SCENARIOS: 'no scenario files were found',
   ERR_BAD_OPTION: 'a command-line option is invalid',
+  ERR_NO_CASES: 'the options (--grep, --grep-invert, --idp, --shard) select no case run',
+  ERR_NOTHING_GRADED:
+    'the run graded nothing: every case run was not applicable, skipped or an error, so no check passed or failed',
   ERR_TARGET_UNREACHABLE: 'the target could not be reached',
   ERR_TARGET_PROTOCOL: 'the target answered with something the harness cannot interpret',
   ERR_STEP_TIMEOUT: 'a step did not finish within its timeout',
@@ -19,6 +22,8 @@ export const HARNESS_ERROR_CODES = {
   ERR_BROWSER_UNAVAILABLE: 'no Chromium is available for the browser driver',
   ERR_DRIVER_CLOSED: 'a step used the browser after its run had ended (it was abandoned at a timeout)',
   ERR_IDP: 'the mock IdP refused a request from the harness',
+  ERR_ATTACK_NOT_DELIVERED:
+    "an attack step's hostile message never reached the SP's ACS or SLO endpoint (a target whose loginUrl never sends anyone to the IdP …)",
   ERR_REPORTER: 'a reporter failed, so its output is missing or incomplete (the other reporters finished)',
   ERR_CAPTURE_FORMAT: 'the capture is not a SAML-tracer export, a HAR file or a SAML message',
   ERR_CAPTURE_MALFORMED: 'a SAML message in the capture is truncated or not well-formed XML',

@@ -96,6 +96,7 @@ export interface ScimStep {
     | 'reactivate'
     | 'group-push'
     | 'assign-group'
+    | 'convert-assignments'
     | 'reapply-mappings'
     | 'cycle'
     | 'provision-on-demand'

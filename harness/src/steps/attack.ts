@@ -1,7 +1,8 @@
 import type { ObservedMember } from '../env/observers/observer.js';
 import { HarnessError } from '../errors.js';
 import type { Expectations, Step } from '../scenario/types.js';
-import { stepTraffic, type RunContext } from './context.js';
+import { requireDelivery } from './attack-delivery.js';
+import type { RunContext } from './context.js';
 import { login } from './login.js';
 
 const countByEmail = (sessions: { email: string }[]): Record<string, number> => {
@@ -50,30 +51,27 @@ export async function attack(
     ...(step.flow ? { flow: step.flow } : {}),
     ...(step.path ? { path: step.path } : {}),
   });
-  if (!refused?.within) return signingIn;
+  const acs = [ctx.target.acsUrl];
+  if (!refused?.within) {
+    await signingIn;
+    ctx.attack.delivery = requireDelivery(ctx, step.mutation, 'SAMLResponse', acs);
+    return;
+  }
   // Denial of service: what is timed is the SP's answer to the hostile POST, not the user agent's
   // whole way there. The sign-in may use the step's time, short of its timeout.
   try {
-    if (!(await answersWithin(signingIn, (ctx.stepTimeoutMs ?? 30_000) - 1000))) {
+    if (!(await answersWithin(signingIn, (ctx.stepTimeoutMs ?? 30_000) - 1000)))
       ctx.attack.unanswered = 'no answer before the step ran out of time';
-      return;
-    }
   } catch (e) {
     // An SP that hangs or drops the connection failed the case, the harness did not break.
     if (!(e instanceof HarnessError) || !UNANSWERED.has(e.code)) throw e;
     ctx.attack.unanswered = e.message;
-    return;
   }
-  const acs = endpointOf(ctx.target.acsUrl);
-  const post = stepTraffic(ctx).http.find((h) => h.method === 'POST' && endpointOf(h.url) === acs);
-  if (post?.durationMs !== undefined) ctx.attack.answeredInMs = post.durationMs;
+  // A message that was sent and never answered was delivered: the user agent wrote it out.
+  ctx.attack.delivery = requireDelivery(ctx, step.mutation, 'SAMLResponse', acs);
+  const answered = ctx.attack.delivery.answer?.durationMs;
+  if (!ctx.attack.unanswered && answered !== undefined) ctx.attack.answeredInMs = answered;
 }
-
-/** A URL without query or fragment, for comparing endpoints. */
-const endpointOf = (url: string) => {
-  const u = new URL(url);
-  return u.origin + u.pathname;
-};
 
 /**
  * A hostile LogoutRequest naming `victim` (SAML Profiles 4.4): the attacker (`step.user`) signs in
@@ -96,6 +94,8 @@ async function logoutAttack(
   const page = await ctx.driver.goto(ctx.tenant.logoutUrl);
   ctx.attack.answeredInMs = Math.round(performance.now() - started);
   ctx.observed.logout = { flow: 'idp-initiated', victim, landedOn: { url: page.url, status: page.status } };
+  const slo = Object.values(ctx.target.sloUrls ?? {}).filter((u): u is string => !!u);
+  ctx.attack.delivery = requireDelivery(ctx, step.mutation, 'SAMLRequest', slo);
 }
 
 /** Whether `work` settles within `ms`; a late one is abandoned (its outcome ignored). */

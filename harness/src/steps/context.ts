@@ -6,6 +6,25 @@ import type { RunTarget } from '../env/target.js';
 import type { MailEvidence } from '../model.js';
 import type { IdpId } from '../scenario/types.js';
 
+/** How the hostile message reached the SP, and what the SP answered: the evidence that an attack was delivered. */
+export interface AttackDelivery {
+  /** The SP endpoint it was sent to (the ACS, or an SLO endpoint for a logout attack). */
+  url: string;
+  method: 'GET' | 'POST';
+  param: 'SAMLResponse' | 'SAMLRequest';
+  /** The decoded message's size, in bytes. */
+  messageBytes: number;
+  /** The SP's answer; absent when none came (a hang or a dropped connection). */
+  answer?: {
+    status: number;
+    durationMs?: number;
+    /** Where the SP sent the user agent next (a redirect). */
+    location?: string;
+    /** The start of the page the SP answered with, when it answered with one. */
+    excerpt?: string;
+  };
+}
+
 /** What the SP looked like before a hostile sign-in; null parts when the target has no observer API. */
 export interface AttackBaseline {
   mutation: string;
@@ -17,6 +36,8 @@ export interface AttackBaseline {
   answeredInMs?: number;
   /** Why the SP never answered (timeout, connection reset), when a time-bound refusal is expected. */
   unanswered?: string;
+  /** The hostile message as it reached the SP, and the SP's answer. */
+  delivery?: AttackDelivery;
 }
 
 /** Everything a step can use while one case runs against one IdP. */

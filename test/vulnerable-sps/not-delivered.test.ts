@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EmbeddedTarget } from '../../harness/src/env/embedded-target.js';
+import type { RunSpec, Target } from '../../harness/src/env/target.js';
+import { rejectCase, runCases } from './run-cases.js';
+
+/** The reference SP, its loginUrl pointed at a page of another site that never sends anyone to the IdP. */
+class LoginUrlNowhere implements Target {
+  readonly kind = 'external';
+  readonly description = 'reference SP whose loginUrl is a static page';
+  private readonly inner = new EmbeddedTarget();
+  constructor(private readonly loginUrl: string) {}
+  async prepareRun(spec: RunSpec) {
+    const run = await this.inner.prepareRun(spec);
+    return { ...run, loginUrl: this.loginUrl, pages: { ...run.pages, home: this.loginUrl } };
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+describe('vulnerable SPs: an attack that never reached the SP grades nothing', function () {
+  this.timeout(180_000);
+  let page: Server;
+  let url: string;
+
+  before(async () => {
+    page = createServer((_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<html><body><p>Welcome to our product tour</p></body></html>'),
+    );
+    await new Promise<void>((r) => page.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(page.address() as AddressInfo).port}/tour`;
+  });
+  after(() => page.close());
+
+  it('makes every attack case an error with ERR_ATTACK_NOT_DELIVERED and the reason, none passed', async () => {
+    const names = ['xsw-evil-assertion-before-signed', 'unsigned', 'audience-mismatch', 'untrusted-key'];
+    const target = new LoginUrlNowhere(url);
+    try {
+      const report = await runCases(names.map(rejectCase), target);
+      expect(report.results).to.have.length(names.length);
+      for (const r of report.results) {
+        expect(r.status, `${r.case}: ${r.message}`).to.be.oneOf(['error', 'not-applicable']);
+        if (r.status === 'error') {
+          expect(r.steps.at(-1)!.code, r.case).to.equal('ERR_ATTACK_NOT_DELIVERED');
+          expect(r.message).to.include('/tour');
+        } else expect(r.message, r.case).to.be.a('string').and.not.equal('');
+      }
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('does not pass a logout attack whose attacker never got signed in', async () => {
+    const target = new LoginUrlNowhere(url);
+    try {
+      const report = await runCases([rejectCase('logout-request-wrapped')], target);
+      expect(report.results[0]!.status).to.not.equal('passed');
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('keeps the delivery of the hostile response as evidence when it arrived', async () => {
+    const report = await runCases([rejectCase('unsigned')]);
+    const observed = report.results[0]!.steps.at(-1)!.evidence.observed as {
+      delivery?: Record<string, unknown>;
+    };
+    expect(report.results[0]!.status).to.equal('passed');
+    expect(observed.delivery).to.include({ method: 'POST', param: 'SAMLResponse' });
+    expect(observed.delivery!.url).to.match(/\/acs$/);
+    expect(observed.delivery!.messageBytes).to.be.greaterThan(500);
+    expect(observed.delivery!.answer).to.have.property('status');
+  });
+});

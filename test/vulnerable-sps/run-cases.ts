@@ -1,0 +1,36 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Target } from '../../harness/src/env/target.js';
+import type { Report, CaseResult } from '../../harness/src/model.js';
+import { plan } from '../../harness/src/runner/plan.js';
+import { runSuite } from '../../harness/src/runner/run-suite.js';
+import type { IdpId } from '../../harness/src/scenario/types.js';
+import { loadScenarios } from '../../harness/src/scenario/load.js';
+import { ROOT } from '../helpers/world.js';
+
+/** The file of a saml-reject case, by its name (`xsw-evil-assertion-before-signed`). */
+export const rejectCase = (name: string): string => join(ROOT, 'scenarios/saml-reject', `${name}.yaml`);
+
+/** Runs scenario files against `target` (the embedded reference SP when absent) on one IdP, over HTTP. */
+export async function runCases(
+  files: readonly string[],
+  target?: Target,
+  idp: IdpId = 'okta',
+): Promise<Report> {
+  const runs = plan(loadScenarios([...files]), { idps: [idp], driver: 'http' });
+  return runSuite(runs, {
+    driver: 'http',
+    workers: 1,
+    reportsDir: mkdtempSync(join(tmpdir(), 'vulnerable-sps-')),
+    reporters: [],
+    ...(target ? { target } : {}),
+  });
+}
+
+/** The result of one case in a report. */
+export function resultOf(report: Report, caseId: string): CaseResult {
+  const found = report.results.find((r) => r.case === caseId);
+  if (!found) throw new Error(`no result for ${caseId} in ${report.results.map((r) => r.case).join(', ')}`);
+  return found;
+}
