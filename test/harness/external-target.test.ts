@@ -155,7 +155,7 @@ describe('harness: an external target (the reference SP run as a separate proces
     const file = join(dir, 'bad.yaml');
     writeFileSync(
       file,
-      'name: x\nsp: { loginUrl: "http://sp" }\nsignedIn: { text: ok }\nobserver: { url: "http://sp" }\n',
+      'name: x\nsp: { loginUrl: "http://sp" }\nsignedIn: { text: "ok {email}" }\nobserver: { url: "http://sp" }\n',
     );
     expect(() => loadTargetFile(file))
       .to.throw()
@@ -169,7 +169,7 @@ describe('harness: an external target (the reference SP run as a separate proces
       });
     writeFileSync(
       file,
-      'name: x\nsp: { loginUrl: "http://sp", acsUrl: "http://sp/acs", entityId: sp }\nsignedIn: { text: ok }\n',
+      'name: x\nsp: { loginUrl: "http://sp", acsUrl: "http://sp/acs", entityId: sp }\nsignedIn: { text: "ok {email}" }\n',
     );
     expect(() => loadTargetFile(file))
       .to.throw()

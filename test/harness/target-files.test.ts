@@ -59,7 +59,7 @@ describe('harness: target files describe real SPs', function () {
           '  metadataUrl: http://sp.example/md',
           '  pages:',
           '    deeplink: /x',
-          'signedIn: { text: hi }',
+          'signedIn: { text: "hi {email}" }',
           'idp: { port: 7443 }',
           'observer:',
           '  kind: mapping',
