@@ -176,3 +176,14 @@ export const oneDefaultRole: Flaw = {
     db.prepare('UPDATE workspaces SET default_roles = NULL').run();
   },
 };
+
+/** Seed 004 "sign in … with the role(s) you configured": the roles of a SCIM-created user are ignored. */
+export const scimCreateIgnoresRoles: Flaw = {
+  breaks: 'ignores the roles a SCIM create carries and gives the default',
+  after(ex, db) {
+    if (ex.method === 'POST' && ex.path.startsWith('/scim/v2/Users') && ex.status === 201)
+      db.prepare(
+        "UPDATE member_roles SET role = 'Operator' WHERE member_id = (SELECT max(id) FROM members)",
+      ).run();
+  },
+};
