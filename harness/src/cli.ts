@@ -4,12 +4,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { DURATION_EXAMPLES, parseDuration } from './duration.js';
 import { HarnessError, InputError } from './errors.js';
 import { registerImport } from './import/command.js';
-import { NO_IDP, exitCodeFor, idpLabel } from './model.js';
+import { NO_IDP, exitCodeFor, idpLabel, nothingGraded, type Report } from './model.js';
 import { FIXTURES_DIR, SCENARIOS_DIR, displayPath } from './paths.js';
 import { createReporters } from './reporters/index.js';
 import { catalogueRows } from './runner/catalogue.js';
 import { mergeReports, readShardReports, renderReport } from './runner/merge.js';
-import { plan, parseShard, type PlannedRun } from './runner/plan.js';
+import { grepMatches, grepTexts, plan, parseShard, type PlannedRun } from './runner/plan.js';
 import { SUITE_DEFAULTS, runSuite } from './runner/run-suite.js';
 import { withTargetVerdicts } from './runner/applicability.js';
 import { describeCapabilities, ungradedChecks } from './runner/target-preview.js';
@@ -52,6 +52,10 @@ function duration(v: string): number {
     throw new InvalidArgumentError(`takes a number with a unit (ms, s, m, h, d): ${DURATION_EXAMPLES}`);
   return ms;
 }
+
+/** What --grep is tried on (runner/plan.ts grepTexts): any one matching selects the case. */
+const GREP_HELP =
+  'only cases whose ID alone, title alone, or "<case> <title> [<idp>]" matches; a run that selects no case exits 2';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -109,8 +113,12 @@ export function buildProgram(
         .default(SUITE_DEFAULTS.isolation),
     )
     .option('--shard <i/n>', 'run only shard i of n (round-robin over the plan)')
-    .option('--grep <regex>', 'only cases whose ID or title matches', regex)
-    .option('--grep-invert <regex>', 'leave out cases whose ID or title matches', regex)
+    .option('--grep <regex>', GREP_HELP, regex)
+    .option(
+      '--grep-invert <regex>',
+      'leave out cases whose ID, title, or "<case> <title> [<idp>]" matches',
+      regex,
+    )
     .option('--timeout <duration>', 'timeout of each step', duration, SUITE_DEFAULTS.stepTimeoutMs)
     .option('--run-timeout <duration>', 'timeout of a whole case run', duration, SUITE_DEFAULTS.runTimeoutMs)
     .option('--seed <seed>', 'makes run IDs (tenant and screenshot names) repeatable; recorded in the report')
@@ -127,6 +135,7 @@ export function buildProgram(
         grepInvert: o.grepInvert,
         ...(shard ? { shard } : {}),
       });
+      if (runs.length === 0) throw noCaseSelected(o, shard);
       const reporters = createReporters(
         o.reporter.length ? o.reporter : CLI_DEFAULTS.reporters(o.reportsDir),
         { progress: o.progress },
@@ -143,7 +152,7 @@ export function buildProgram(
         ...(o.seed !== undefined ? { seed: String(o.seed) } : {}),
         ...(shard ? { shard } : {}),
       });
-      setExit(exitCodeFor(report.summary));
+      setExit(verdictExit(report, io));
     });
 
   program
@@ -166,7 +175,7 @@ export function buildProgram(
         o.reporter.length ? o.reporter : CLI_DEFAULTS.reporters(CLI_DEFAULTS.reportsDir),
       );
       await renderReport(report, reporters);
-      setExit(exitCodeFor(report.summary));
+      setExit(verdictExit(report, io));
     });
 
   program
@@ -194,8 +203,9 @@ export function buildProgram(
     .addOption(
       new Option('--driver <driver>', 'driver to plan for').choices(['http', 'browser']).default('http'),
     )
-    .option('--grep <regex>', 'only cases whose ID or title matches', regex)
+    .option('--grep <regex>', GREP_HELP, regex)
     .option('--missing', 'only catalogue cases that no scenario implements yet')
+    .option('--requirements', 'under each case, the requirements it checks (seed passages, RFC sections)')
     .option(
       '--target <file>',
       'plan for an external SP (a target file): what will run against it, what will not, and why',
@@ -219,8 +229,8 @@ export function buildProgram(
       let cells = 0;
       let runnable = 0;
       for (const row of catalogueRows(scenarios)) {
-        const titles = row.scenarios.map((l) => l.scenario.title).join(' ');
-        if (o.grep && !o.grep.test(`${row.id} ${titles}`)) continue;
+        const titles = row.scenarios.map((l) => l.scenario.title);
+        if (o.grep && !grepMatches(o.grep, grepTexts(row.id, titles))) continue;
         if (row.scenarios.length) implemented += row.inCatalogue ? 1 : 0;
         else missing++;
         for (const l of row.scenarios) {
@@ -241,6 +251,8 @@ export function buildProgram(
           io.out(
             `  ${label}  ${l.scenario.title}  (${displayPath(l.file)})${row.inCatalogue ? '' : row.group === 'Other' ? '  [not in the catalogue]' : '  [more of the family]'}\n`,
           );
+          if (o.requirements)
+            for (const req of l.scenario.requirements ?? []) io.out(`    requires  ${req}\n`);
           const planned = byFile.get(l.file) ?? [];
           if (l.scenario.idpIndependent) {
             const v = planned[0]?.verdict;
@@ -417,6 +429,33 @@ export function buildProgram(
   registerImport(program, io, setExit);
 
   return program;
+}
+
+/** A run that selects no case: a --grep typo in a CI file must not pass silently. */
+function noCaseSelected(
+  o: { grep?: RegExp; grepInvert?: RegExp; idp: IdpId[] },
+  shard: { current: number; total: number } | undefined,
+): HarnessError {
+  const filters = [
+    o.grep ? `--grep ${String(o.grep)}` : '',
+    o.grepInvert ? `--grep-invert ${String(o.grepInvert)}` : '',
+    `--idp ${o.idp.join(',')}`,
+    shard ? `--shard ${shard.current}/${shard.total}` : '',
+  ].filter(Boolean);
+  return new HarnessError('ERR_NO_CASES', `no case run is selected by ${filters.join(', ')}`);
+}
+
+/**
+ * The exit code of a finished report. A report that graded nothing and had no error (which
+ * explains itself) says so once, on stderr.
+ */
+function verdictExit(report: Report, io: { err: (s: string) => void }): number {
+  const s = report.summary;
+  if (nothingGraded(s) && s.errors === 0)
+    io.err(
+      `idp-harness: ERR_NOTHING_GRADED: no check was graded: of ${report.results.length} case runs, ${s.notApplicable} are not applicable and ${s.skipped} skipped, none passed or failed\n`,
+    );
+  return exitCodeFor(report.summary);
 }
 
 function untilSignal(): Promise<void> {

@@ -9,6 +9,9 @@ export const HARNESS_ERROR_CODES = {
   ERR_SCENARIO_REFERENCE: 'a scenario refers to something that does not exist',
   ERR_NO_SCENARIOS: 'no scenario files were found',
   ERR_BAD_OPTION: 'a command-line option is invalid',
+  ERR_NO_CASES: 'the options (--grep, --grep-invert, --idp, --shard) select no case run',
+  ERR_NOTHING_GRADED:
+    'the run graded nothing: every case run was not applicable, skipped or an error, so no check passed or failed',
   ERR_TARGET_UNREACHABLE: 'the target could not be reached',
   ERR_TARGET_PROTOCOL: 'the target answered with something the harness cannot interpret',
   ERR_STEP_TIMEOUT: 'a step did not finish within its timeout',

@@ -134,9 +134,15 @@ export function summarize(results: readonly CaseResult[]): Summary {
   return s;
 }
 
-/** Exit code contract: 0 all met, 1 the target failed a check, 2 the harness or input was at fault. */
+/** No result passed or failed: every run was not applicable, skipped or an error, or there was none. */
+export const nothingGraded = (summary: Summary): boolean => summary.passed + summary.failed === 0;
+
+/**
+ * Exit code contract: 0 all met, 1 the target failed a check, 2 the harness or input was at
+ * fault, or the run graded nothing (no result passed or failed).
+ */
 export function exitCodeFor(summary: Summary): 0 | 1 | 2 {
-  if (summary.errors > 0) return 2;
+  if (summary.errors > 0 || nothingGraded(summary)) return 2;
   if (summary.failed > 0) return 1;
   return 0;
 }

@@ -73,4 +73,24 @@ describe('consoles: an edit goes out as the vendor sends it — at once for Okta
     await c.post('provision-on-demand', { user: MARIA });
     expect(await memberRoles(serve, 'entra')).to.include({ DEV: 'Admin' });
   });
+  it("okta: a group assignment leaves Maria's individual values; Convert Assignments, Convert selected, pushes the group's", async () => {
+    const c = await consoleOf(serve, 'acme-okta');
+    await c.post('provision-user', { user: MARIA });
+    await c.post('edit', { user: MARIA, 'role.workato_role': 'Analyst' });
+    let html = await c.post('assign-group', { group: 'Marketing', 'role.workato_role': 'Operator' });
+    expect(html).to.match(/<tr data-group="Marketing"><td>Marketing<\/td><td>\d+<\/td><td>1<\/td>/);
+    expect(await memberRoles(serve, 'okta')).to.include({ DEV: 'Analyst' });
+    expect(html).to.include('Select assignments to convert');
+    expect(html).to.include(`name="select" value="${MARIA}"`);
+    const before = (await log(serve)).length;
+    html = await c.post('convert-assignments', { select: MARIA });
+    expect(html).to.match(
+      /class="flash ok"[^>]*data-flash="Convert Assignments"><b>Convert Assignments<\/b>: Successfully converted 1 assignment/,
+    );
+    expect(html).to.match(new RegExp(`<tr data-user="${MARIA}">.*?<td data-scope="GROUP">Group</td>`, 's'));
+    expect((await log(serve)).slice(before).map((e) => e.method)).to.include('PUT');
+    expect(await memberRoles(serve, 'okta')).to.include({ DEV: 'Operator' });
+    html = await c.post('convert-assignments', {});
+    expect(html).to.match(/class="flash fail"[^>]*data-flash="Convert Assignments"/);
+  });
 });

@@ -131,7 +131,8 @@ describe('harness: an external target (the reference SP run as a separate proces
     );
     const { code, report } = await runAgainst(file, dir);
     const r = report.results[0]!;
-    expect(code).to.equal(0);
+    // No check could grade this case: the run graded nothing, which is no pass.
+    expect(code).to.equal(2);
     expect(r.status).to.equal('not-applicable');
     expect(r.steps.map((s) => [s.name, s.status])).to.deep.equal([
       ['set up the workspace and the IdP tenant', 'passed'],
@@ -154,7 +155,7 @@ describe('harness: an external target (the reference SP run as a separate proces
     const file = join(dir, 'bad.yaml');
     writeFileSync(
       file,
-      'name: x\nsp: { loginUrl: "http://sp" }\nsignedIn: { text: ok }\nobserver: { url: "http://sp" }\n',
+      'name: x\nsp: { loginUrl: "http://sp" }\nsignedIn: { text: "ok {email}" }\nobserver: { url: "http://sp" }\n',
     );
     expect(() => loadTargetFile(file))
       .to.throw()
@@ -168,7 +169,7 @@ describe('harness: an external target (the reference SP run as a separate proces
       });
     writeFileSync(
       file,
-      'name: x\nsp: { loginUrl: "http://sp", acsUrl: "http://sp/acs", entityId: sp }\nsignedIn: { text: ok }\n',
+      'name: x\nsp: { loginUrl: "http://sp", acsUrl: "http://sp/acs", entityId: sp }\nsignedIn: { text: "ok {email}" }\n',
     );
     expect(() => loadTargetFile(file))
       .to.throw()

@@ -175,7 +175,7 @@ describe('harness: a crashed or hung target becomes an error and the run goes on
         `  acsUrl: http://127.0.0.1:${port}/acs`,
         `  loginUrl: http://127.0.0.1:${port}/login`,
         '  settings: { jit: true, customRoles: [mktg_ops] }',
-        'signedIn: { text: Signed in }',
+        'signedIn: { text: "Signed in as {email}" }',
         `idp: { port: ${idpPort} }`,
         '',
       ].join('\n'),

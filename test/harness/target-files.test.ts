@@ -3,13 +3,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { WORKERS_DEFAULT_TEXT, buildProgram, main } from '../../harness/src/cli.js';
+import { WORKERS_DEFAULT_TEXT, buildProgram } from '../../harness/src/cli.js';
 import { EMBEDDED_CAPABILITIES, capabilitiesOf } from '../../harness/src/env/capabilities.js';
 import { chooseSloEndpoint, readSpMetadata } from '../../harness/src/env/sp-metadata.js';
 import { loadTargetFile } from '../../harness/src/env/target-file.js';
 import type { InputError } from '../../harness/src/errors.js';
 import { whyNotApplicable } from '../../harness/src/runner/applicability.js';
 import { loadScenarioFile } from '../../harness/src/scenario/load.js';
+import { mainCapturing } from '../helpers/cli.js';
 import { ForeignSp } from '../helpers/foreign-sp.js';
 import { ROOT } from '../helpers/world.js';
 import { freePort, idpMetadataAt, ledgerlyTarget, runTarget } from '../helpers/ledgerly.js';
@@ -37,22 +38,6 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-/** Runs the CLI's main (which prints errors and returns the exit code), catching what it writes. */
-async function mainCapturing(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = process.stdout.write.bind(process.stdout);
-  const stderr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    process.stdout.write = stdout;
-    process.stderr.write = stderr;
-  }
-}
-
 const MINIMAL = {
   name: 'pre-configured',
   sp: { loginUrl: 'http://127.0.0.1:9/app', entityId: 'urn:sp', acsUrl: 'http://127.0.0.1:9/acs' },
@@ -74,7 +59,7 @@ describe('harness: target files describe real SPs', function () {
           '  metadataUrl: http://sp.example/md',
           '  pages:',
           '    deeplink: /x',
-          'signedIn: { text: hi }',
+          'signedIn: { text: "hi {email}" }',
           'idp: { port: 7443 }',
           'observer:',
           '  kind: mapping',

@@ -19,7 +19,10 @@ async function connect(idp: RunningIdp, w: ScimWorld, vendor: string) {
   const api = async (method: string, url: string, body?: unknown) => {
     const r = await fetch(url, {
       method,
-      headers: { authorization: `Bearer ${conf.managementApi.apiToken}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `${vendor === 'okta' ? 'SSWS' : 'Bearer'} ${conf.managementApi.apiToken}`,
+        'content-type': 'application/json',
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await r.text();
@@ -125,5 +128,25 @@ describe('vendor management APIs on mock-idp, followed as the seeds walk through
     expect(
       (await api('PUT', `${base}/users/${maria.id}`, { custom_attributes: { shoe_size: '42' } })).status,
     ).to.equal(422);
+  });
+  it('Okta API (seed 002): a group assignment leaves an individual assignment alone until its scope is converted to GROUP', async () => {
+    const { conf, api, settle } = await connect(idp, w, 'okta');
+    const apps = `${conf.managementApi.orgUrl as string}/api/v1/apps/${conf.managementApi.appId as string}`;
+    const maria = 'maria.garcia@acme.example';
+    expect((await api('POST', `${apps}/users`, { id: maria, scope: 'USER' })).body.scope).to.equal('USER');
+    await settle();
+    expect((await roles(maria))?.DEV).to.equal('mktg_ops');
+    const assigned = await api('PUT', `${apps}/groups/Marketing`, { profile: { workato_role: 'Admin' } });
+    expect(assigned.status).to.equal(200);
+    await settle();
+    expect((await roles(maria))?.DEV, 'the individual value wins before conversion').to.equal('mktg_ops');
+    expect((await api('POST', `${apps}/users/alex.admin@acme.example`, { scope: 'GROUP' })).status).to.equal(
+      400,
+    );
+    const converted = await api('POST', `${apps}/users/${maria}`, { scope: 'GROUP' });
+    expect(converted.body.scope).to.equal('GROUP');
+    await settle();
+    expect((await roles(maria))?.DEV).to.equal('Admin');
+    expect((await api('PUT', `${apps}/groups/Nobody`, { profile: {} })).status).to.equal(404);
   });
 });

@@ -16,7 +16,8 @@ export interface SignedInSection {
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const NAMED_EMAIL = `(?<email>${EMAIL_CAPTURE.slice(1, -1)})`;
+/** The email where `{email}` stands: whole, from its first character (a greedy `.*` before it cannot take part of it). */
+const NAMED_EMAIL = `(?<![^\\s<>"'(),;:])(?<email>${EMAIL_CAPTURE.slice(1, -1)})`;
 
 /** How many capture groups a regular expression has. */
 export const captureGroups = (source: string): number => new RegExp(`${source}|`).exec('')!.length - 1;

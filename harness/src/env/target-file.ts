@@ -7,7 +7,7 @@ import { PROJECT_ROOT, displayPath } from '../paths.js';
 import { JsonPathError, compileJsonPath } from './json-path.js';
 import type { MemberFieldPaths } from './observers/member-fields.js';
 import type { ScimObserverPaths } from './observers/scim-observer.js';
-import type { SignedInSection } from './file-signed-in.js';
+import { captureGroups, type SignedInSection } from './file-signed-in.js';
 import { PAGE_PLACEHOLDERS, type PageName } from './pages.js';
 
 export const TARGET_SCHEMA = join(PROJECT_ROOT, 'harness', 'target.schema.json');
@@ -134,6 +134,41 @@ function checkJsonPath(at: LocatedDocument, segments: (string | number)[], value
   }
 }
 
+/** `signedIn` must name who: one of text, pattern, whoami, each readable. */
+function signedInProblems(at: LocatedDocument, s: SignedInSection): InputProblem[] {
+  const out: InputProblem[] = [];
+  const given = (['text', 'pattern', 'whoami'] as const).filter((k) => s[k] !== undefined);
+  if (given.length > 1)
+    out.push(
+      problemAt(at, ['signedIn', given[1]!], `give one of text, pattern, whoami, not ${given.join(' and ')}`),
+    );
+  if (s.pattern !== undefined) {
+    const source = s.pattern.replaceAll('{email}', '(?<email>x)');
+    try {
+      if (!s.pattern.includes('{email}') && captureGroups(source) !== 1)
+        out.push(
+          problemAt(
+            at,
+            ['signedIn', 'pattern'],
+            `has ${captureGroups(source)} capture groups: put {email} where the email stands, or capture it with exactly one group`,
+          ),
+        );
+    } catch (e) {
+      out.push(problemAt(at, ['signedIn', 'pattern'], `not a regular expression: ${(e as Error).message}`));
+    }
+  }
+  if (s.whoami !== undefined) out.push(...checkUrl(at, ['signedIn', 'whoami'], s.whoami));
+  if (s.emailPath !== undefined) {
+    if (s.whoami === undefined)
+      out.push(
+        problemAt(at, ['signedIn', 'emailPath'], 'emailPath reads the answer of whoami, which is not given'),
+      );
+    out.push(...checkJsonPath(at, ['signedIn', 'emailPath'], s.emailPath));
+  }
+  if (s.urlPrefix !== undefined) out.push(...checkUrl(at, ['signedIn', 'urlPrefix'], s.urlPrefix));
+  return out;
+}
+
 function memberPathProblems(
   at: LocatedDocument,
   base: (string | number)[],
@@ -185,13 +220,7 @@ function meaningProblems(
       out.push(...checkUrl(at, ['sp', 'sloUrl', binding], v));
   for (const [page, v] of Object.entries(t.sp.pages ?? {}))
     out.push(...checkUrl(at, ['sp', 'pages', page], v, PAGE_PLACEHOLDERS[page as PageName] ?? [], true));
-  if (t.signedIn.pattern !== undefined) {
-    try {
-      new RegExp(t.signedIn.pattern);
-    } catch (e) {
-      out.push(problemAt(at, ['signedIn', 'pattern'], `not a regular expression: ${(e as Error).message}`));
-    }
-  }
+  out.push(...signedInProblems(at, t.signedIn));
   if (t.sp.signingCertFile) {
     if (t.sp.signingCertificate)
       out.push(

@@ -25,6 +25,21 @@ export interface PlanOptions {
   shard?: { current: number; total: number };
 }
 
+/**
+ * What --grep is tried on for one run: the case ID alone, the title alone, and
+ * "<case> <title> [<idp>]". A run matches when any of them does, so `^jit\.new-user$` selects
+ * that case and `\[okta\]` selects a profile.
+ */
+export function grepTexts(caseId: string, titles: readonly string[], idp?: string): string[] {
+  return [caseId, ...titles, `${caseId} ${titles.join(' ')}${idp ? ` [${idp}]` : ''}`];
+}
+
+export const grepMatches = (re: RegExp, texts: readonly string[]): boolean =>
+  texts.some((t) => {
+    re.lastIndex = 0;
+    return re.test(t);
+  });
+
 export function parseShard(value: string): { current: number; total: number } {
   const m = /^(\d+)\/(\d+)$/.exec(value);
   const current = Number(m?.[1]);
@@ -87,8 +102,12 @@ export function plan(scenarios: readonly LoadedScenario[], opts: PlanOptions): P
     }
   }
   const matched = runs.filter((r) => {
-    const hay = `${r.loaded.scenario.case} ${r.loaded.scenario.title} [${r.loaded.scenario.idpIndependent ? NO_IDP : r.idp}]`;
-    return (!opts.grep || opts.grep.test(hay)) && (!opts.grepInvert || !opts.grepInvert.test(hay));
+    const s = r.loaded.scenario;
+    const texts = grepTexts(s.case, [s.title], s.idpIndependent ? NO_IDP : r.idp);
+    return (
+      (!opts.grep || grepMatches(opts.grep, texts)) &&
+      (!opts.grepInvert || !grepMatches(opts.grepInvert, texts))
+    );
   });
   if (!opts.shard) return matched;
   const { current, total } = opts.shard;

@@ -14,6 +14,8 @@ export interface ConsoleUser {
   scimId: string | undefined;
   pushedActive: boolean | undefined;
   groups: string[];
+  /** Okta: assigned individually (`USER`) or through a group (`GROUP`). */
+  scope: 'USER' | 'GROUP';
   profile: Record<string, unknown>;
   /** workato_role, workato_role_test, workato_role_prod where the vendor keeps them. */
   roles: Record<string, string>;
@@ -28,6 +30,10 @@ export interface ConsoleModel {
   flash: Flash | undefined;
   users: ConsoleUser[];
   groups: string[];
+  /** Okta: the groups assigned to the app, highest priority first. */
+  assignedGroups: string[];
+  /** Okta: the app attribute values each assigned group gives its members. */
+  groupValues: Record<string, Record<string, string>>;
   scim:
     | {
         baseUrl: string | undefined;
@@ -80,6 +86,7 @@ export function consoleModel(tenant: Tenant, csrf: string, flash: Flash | undefi
       scimId: link?.scimId,
       pushedActive: link?.pushedActive,
       groups: u.groups ?? [],
+      scope: link?.scope ?? 'USER',
       profile: p,
       roles: rolesOf(tenant.profile.id, u),
     };
@@ -92,6 +99,13 @@ export function consoleModel(tenant: Tenant, csrf: string, flash: Flash | undefi
     flash,
     users,
     groups: [...new Set(users.flatMap((u) => u.groups))].sort(),
+    assignedGroups: scim ? [...scim.groupAssignments.keys()] : [],
+    groupValues: Object.fromEntries(
+      [...(scim?.groupAssignments ?? [])].map(([g, v]) => [
+        g,
+        Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])),
+      ]),
+    ),
     scim: scim && {
       baseUrl: scim.connection?.baseUrl,
       options: scim.options,

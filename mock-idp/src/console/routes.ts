@@ -36,6 +36,12 @@ function signInPage(next: string, error?: string): string {
 <button type="submit">Open the console</button></form></body></html>`;
 }
 
+/** The message an action's result carries for the console (Okta's "successful conversion message"), if any. */
+const messageOf = (result: unknown): string | undefined => {
+  const m = (result as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : undefined;
+};
+
 const pathOf = (url: string) => {
   const u = URL.parse(url);
   return u ? `${u.pathname}${u.search}` : url;
@@ -122,7 +128,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
         action: step.label,
         ok: outcome.ok,
         message: outcome.ok
-          ? JSON.stringify(outcome.result)
+          ? (messageOf(outcome.result) ?? JSON.stringify(outcome.result))
           : `${outcome.error.code}: ${outcome.error.message}`,
         exchanges: outcome.transcript.map((x) => ({
           method: x.method,

@@ -2,7 +2,8 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { carriesToken } from '../http/credentials.js';
 import type { SetupUser } from '../setup.js';
 import type { Tenant } from '../tenant.js';
-import { deprovision, provision, pushProfile } from './engines/okta.js';
+import { deprovision, oktaEngine, provision, pushProfile } from './engines/okta.js';
+import { governingGroup, individuallyAssigned, takeGroupValues } from './engines/okta-assignments.js';
 import { scimStateOf, type TenantScim } from './state.js';
 
 /**
@@ -65,7 +66,7 @@ export function oktaApiRoutes(tenants: Map<string, Tenant>): Router {
 
   const appUserJson = (t: TenantScim, u: SetupUser) => ({
     id: t.link(u).vendorId,
-    scope: 'USER',
+    scope: t.link(u).scope ?? 'USER',
     status: t.link(u).scimId ? 'PROVISIONED' : 'STAGED',
     syncState: t.link(u).scimId ? 'SYNCHRONIZED' : 'PENDING',
     credentials: { userName: String(u.appUser?.userName ?? u.login) },
@@ -180,6 +181,7 @@ export function oktaApiRoutes(tenants: Map<string, Tenant>): Router {
     };
     const u = byId(t, String(b.id ?? ''));
     u.assigned = true;
+    t.link(u).scope = 'USER';
     u.appUser = {
       ...u.appUser,
       ...b.profile,
@@ -202,10 +204,38 @@ export function oktaApiRoutes(tenants: Map<string, Tenant>): Router {
     const { tenant, t } = ctx(req);
     appOf(tenant, String(req.params.appId));
     const u = byId(t, String(req.params.userId));
-    const profile = ((req.body ?? {}) as { profile?: Record<string, unknown> }).profile ?? {};
-    u.appUser = { ...u.appUser, ...profile };
+    const b = (req.body ?? {}) as { profile?: Record<string, unknown>; scope?: unknown };
+    if (b.scope === 'GROUP' && individuallyAssigned(t, u)) {
+      // Convert Assignments: the individual assignment becomes a group one and takes its values.
+      if (!governingGroup(t, u))
+        throw new OktaApiError(
+          400,
+          'E0000001',
+          'Api validation failed: scope: the user is in no assigned group',
+        );
+      takeGroupValues(t, u);
+    } else if (b.scope !== undefined && b.scope !== (t.link(u).scope ?? 'USER'))
+      throw new OktaApiError(400, 'E0000001', `Api validation failed: scope ${String(b.scope)}`);
+    u.appUser = { ...u.appUser, ...b.profile };
     later(t, 'update app user', () => pushProfile(t, u));
     res.json(appUserJson(t, u));
+  });
+
+  // Assign the app to a group (its id here is the group's name), with app attribute values for its members.
+  r.put(`${base}/apps/:appId/groups/:groupId`, json, (req, res) => {
+    const { tenant, t } = ctx(req);
+    appOf(tenant, String(req.params.appId));
+    const group = String(req.params.groupId);
+    if (!t.users().some((u) => (u.groups ?? []).includes(group)))
+      throw new OktaApiError(404, 'E0000007', `Not found: Resource not found: ${group} (UserGroup)`);
+    const profile = ((req.body ?? {}) as { profile?: Record<string, unknown> }).profile ?? {};
+    later(t, 'assign group', () => oktaEngine.actions['assign-group']!(t, { group, appUser: profile }));
+    res.json({
+      id: group,
+      priority: [...t.groupAssignments.keys(), group].indexOf(group),
+      profile,
+      _links: {},
+    });
   });
 
   r.delete(`${base}/apps/:appId/users/:userId`, (req, res) => {

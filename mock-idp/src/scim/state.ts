@@ -15,6 +15,8 @@ export interface Link {
   status: 'active' | 'suspended' | 'deactivated' | 'soft-deleted' | 'hard-deleted';
   /** Whether the app (SCIM) has last been told the user is active. */
   pushedActive?: boolean;
+  /** Okta: how the user is assigned to the app, individually (`USER`, the default) or through a group. */
+  scope?: 'USER' | 'GROUP';
 }
 
 export interface ScimOptions {
@@ -49,6 +51,8 @@ export class TenantScim {
   options: ScimOptions = {};
   readonly links = new Map<string, Link>();
   readonly groups = new Map<string, string>();
+  /** Okta: groups assigned to the app, highest priority first, with the app attribute values each gives. */
+  readonly groupAssignments = new Map<string, Record<string, unknown>>();
   readonly client: ScimClient;
   /** Okta management API token (`Authorization: SSWS …`). */
   readonly apiToken = randomBytes(18).toString('base64url');

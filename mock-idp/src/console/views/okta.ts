@@ -1,4 +1,5 @@
 import { esc } from '../../http/html.js';
+import { ROLE_ATTRIBUTES } from '../../scim/engines/engine.js';
 import { scimStateOf } from '../../scim/state.js';
 import { actionButton, consolePage, csrfField, editForm, statusTag } from '../layout.js';
 import type { ConsoleModel, ConsoleUser } from '../model.js';
@@ -34,9 +35,41 @@ function person(m: ConsoleModel, u: ConsoleUser): string {
             u.status === 'active' ? 'Assign' : u.status === 'suspended' ? 'Unsuspend' : 'Activate',
           ),
         ];
-  return `<tr data-user="${esc(u.login)}"><td>${esc(u.name)}<div class="muted">${esc(u.login)}</div></td><td>Individual</td>
+  return `<tr data-user="${esc(u.login)}"><td>${esc(u.name)}<div class="muted">${esc(u.login)}</div></td><td data-scope="${u.scope}">${u.scope === 'GROUP' ? 'Group' : 'Individual'}</td>
 <td>${esc(u.roles.workato_role || '—')}</td><td>${status(u)}</td><td>${buttons.join('')}
 ${editForm(m, u, PROFILE, (a) => `${a} (app user)`, 'Save', 'Okta sends the change to the app at once (Update User Attributes).')}</td></tr>`;
+}
+
+/** Assigning the app to a group, with the app attribute values its members get. */
+function groupAssignForm(m: ConsoleModel, group: string, submit: string): string {
+  const inputs = ROLE_ATTRIBUTES.map(
+    (a) =>
+      `<label>${esc(a)} <input name="role.${esc(a)}" value="${esc(m.groupValues[group]?.[a] ?? '')}"></label>`,
+  ).join('');
+  return `<form method="post" action="/${esc(m.tenant)}/admin/assign-group" class="edit"><input type="hidden" name="group" value="${esc(group)}">${csrfField(m)}${inputs}
+<button type="submit" data-op="assign-group" data-group="${esc(group)}">${esc(submit)}</button></form>`;
+}
+
+/**
+ * Assignments › Convert Assignments (seed 002): the individually assigned people who are in a group
+ * assigned to the app, to tick and "Convert selected" from user to group management.
+ */
+function convertAssignments(m: ConsoleModel): string {
+  const eligible = m.users.filter(
+    (u) => u.assigned && u.scope === 'USER' && u.groups.some((g) => m.assignedGroups.includes(g)),
+  );
+  const rows = eligible
+    .map(
+      (u) =>
+        `<tr><td><label><input type="checkbox" name="select" value="${esc(u.login)}"> ${esc(u.name)}</label><div class="muted">${esc(u.login)}</div></td><td>${esc(u.groups.filter((g) => m.assignedGroups.includes(g)).join(', '))}</td></tr>`,
+    )
+    .join('');
+  const body = eligible.length
+    ? `<form method="post" action="/${esc(m.tenant)}/admin/convert-assignments">${csrfField(m)}
+<table><tr><th>Person</th><th>Assigned groups</th></tr>${rows}</table><button type="submit" data-op="convert-assignments">Convert selected</button></form>`
+    : '<p class="muted">No individual assignment to convert: assign the app to a group the person belongs to first.</p>';
+  return `<details id="convert-assignments"><summary data-op="open-convert-assignments">Convert Assignments</summary>
+<h4>Select assignments to convert</h4>${body}</details>`;
 }
 
 function render(m: ConsoleModel): string {
@@ -56,12 +89,12 @@ ${actionButton(m, 'reapply-mappings', 'Reapply Mappings')}<span class="muted"> s
 <h3>To Okta</h3>${actionButton(m, 'import', 'Import Now')}</section>
 <section id="assignments"><h2>Assignments</h2><h3>People</h3>
 <table><tr><th>Person</th><th>Type</th><th>workato_role</th><th>Status</th><th></th></tr>${m.users.map((u) => person(m, u)).join('')}</table>
-<h3>Groups</h3><table><tr><th>Group</th><th>Members</th><th></th></tr>${m.groups
-      .map(
-        (g) =>
-          `<tr data-group="${esc(g)}"><td>${esc(g)}</td><td>${m.users.filter((u) => u.groups.includes(g)).length}</td><td>${actionButton(m, 'assign-group', 'Assign', { group: g })}</td></tr>`,
-      )
-      .join('')}</table></section>
+<h3>Groups</h3><table><tr><th>Group</th><th>Members</th><th>Priority</th><th></th></tr>${m.groups
+      .map((g) => {
+        const priority = m.assignedGroups.indexOf(g) + 1;
+        return `<tr data-group="${esc(g)}"><td>${esc(g)}</td><td>${m.users.filter((u) => u.groups.includes(g)).length}</td><td>${priority || '—'}</td><td>${groupAssignForm(m, g, priority ? 'Save' : 'Assign')}</td></tr>`;
+      })
+      .join('')}</table>${convertAssignments(m)}</section>
 <section id="push-groups"><h2>Push Groups</h2><table><tr><th>Group in Okta</th><th></th></tr>${m.groups
       .map(
         (g) =>
@@ -105,8 +138,16 @@ export const oktaConsole: VendorConsole = {
     }),
     'assign-group': (_t, f) => ({
       scim: 'assign-group',
-      params: { group: f.fields.group },
+      params: {
+        group: f.fields.group,
+        appUser: Object.fromEntries(Object.entries(f.roles).filter(([, v]) => v !== '')),
+      },
       label: 'Assign group',
+    }),
+    'convert-assignments': (_t, f) => ({
+      scim: 'convert-assignments',
+      params: { users: f.selected },
+      label: 'Convert Assignments',
     }),
     'push-group': (_t, f) => ({ scim: 'group-push', params: { group: f.fields.group }, label: 'Push Now' }),
     'to-app': (t, f) => {

@@ -12,6 +12,8 @@ export interface ConsoleForm {
   roles: Record<string, string>;
   /** The checked provisioning actions of a settings form (`action` checkboxes). */
   checked: ('create' | 'update' | 'deactivate')[];
+  /** The ticked rows of a list form (`select` checkboxes), e.g. the users to convert. */
+  selected: string[];
 }
 
 /** One vendor's console: its page, and the operations its buttons post. */
@@ -27,9 +29,10 @@ export function readForm(body: Record<string, unknown>): ConsoleForm {
     profile: {},
     roles: {},
     checked: (['create', 'update', 'deactivate'] as const).filter((a) => given.includes(a)),
+    selected: ([] as unknown[]).concat(body.select ?? []).map(String),
   };
   for (const [k, v] of Object.entries(body)) {
-    if (k === 'action') continue;
+    if (k === 'action' || k === 'select') continue;
     const value = Array.isArray(v) ? String(v[v.length - 1]) : String(v ?? '');
     if (k.startsWith('profile.')) out.profile[k.slice(8)] = value;
     else if (k.startsWith('role.')) out.roles[k.slice(5)] = value;

@@ -21,6 +21,7 @@ import {
   type Params,
   type ProvisioningEngine,
 } from './engine.js';
+import { assignGroupToApp, individuallyAssigned, takeGroupValues } from './okta-assignments.js';
 
 /**
  * Okta's SCIM 2.0 client (User-Agent `Okta SCIM Client 1.0.0`), per developer.okta.com's
@@ -30,6 +31,9 @@ import {
  * path-less PATCH `{"active": false}`, unsuspending is the same PATCH with `true` alone,
  * deleting a user sends nothing, group push creates the
  * group and PATCHes its members with the rename op Okta repeats on every membership update.
+ * Assigning the app to a group gives its values to members with no individual assignment;
+ * Convert Assignments turns individual assignments into group ones and pushes the group's values
+ * (see okta-assignments.ts).
  */
 export function oktaUser(u: SetupUser, link: { vendorId: string }, active: boolean): Record<string, unknown> {
   const p = u.profile ?? {};
@@ -223,6 +227,7 @@ export const oktaEngine: ProvisioningEngine = {
       const u = userParam(t, p);
       applyEdits(t, u, p);
       u.assigned = true;
+      t.link(u).scope = 'USER';
       return provision(t, u);
     },
     async update(t, p) {
@@ -268,15 +273,37 @@ export const oktaEngine: ProvisioningEngine = {
     async 'assign-group'(t, p) {
       const name = str(p.group);
       if (!name) throw new EngineError('ERR_SCIM_BAD_PARAMS', 'give the group to assign');
-      const attrs = (p.appUser as Record<string, unknown> | undefined) ?? {};
-      const members = t.users().filter((u) => (u.groups ?? []).includes(name));
+      assignGroupToApp(t, name, (p.appUser as Record<string, unknown> | undefined) ?? {});
       const out = [];
-      for (const u of members) {
-        u.assigned = true;
-        u.appUser = { ...u.appUser, ...attrs };
-        out.push(await provision(t, u));
+      for (const u of t.users().filter((x) => (x.groups ?? []).includes(name))) {
+        // An individual assignment keeps its own values until it is converted.
+        if (individuallyAssigned(t, u)) out.push({ kept: u.login, scope: 'USER' });
+        else {
+          takeGroupValues(t, u);
+          out.push(await provision(t, u));
+        }
       }
       return out;
+    },
+    async 'convert-assignments'(t, p) {
+      const chosen = p.users === undefined ? [userParam(t, p)] : usersParam(t, p);
+      if (chosen.length === 0)
+        throw new EngineError('ERR_SCIM_BAD_PARAMS', 'select the assignments to convert');
+      const converted: { user: string; group: string }[] = [];
+      for (const u of chosen) {
+        if (!individuallyAssigned(t, u))
+          throw new EngineError(
+            'ERR_SCIM_BAD_PARAMS',
+            `${u.login} has no individual assignment to convert`,
+            409,
+          );
+        converted.push({ user: u.login, group: takeGroupValues(t, u) });
+        await pushProfile(t, u);
+      }
+      return {
+        converted,
+        message: `Successfully converted ${converted.length} assignment${converted.length === 1 ? '' : 's'}`,
+      };
     },
   },
 };
