@@ -6,10 +6,12 @@
  *   npm run zoo -- node-saml samlify    # some of them
  *   npm run zoo -- --grep '^saml\.'     # some cases (cases left out are not compared)
  *   npm run zoo -- --update             # rewrite expected.json from this run (keeps written reasons)
+ *   npm run zoo -- --matrix             # also print the SP × case group matrix (targets/zoo/matrix.ts)
  *
  * Each SP is started by its own start.sh on free ports, then `idp-harness run --target` plays the
- * catalogue against it. Reports go to reports/zoo/<sp>.json. Exit code: 0 every verdict as
- * expected; 1 a verdict differs; 2 an SP could not be started or its packages are missing.
+ * catalogue against it. Reports go to reports/zoo/<sp>.json. The last line counts the comparisons
+ * (summaryLine). Exit code: 0 every verdict as expected; 1 a verdict differs; 2 an SP could not be
+ * started or its packages are missing.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { CaseResult, Report, Status } from '../../harness/src/model.js';
+import { formatMatrix } from './matrix.js';
 import { IDPS, compare, fromResults, loadExpected, writeExpected, type Difference } from './expected.js';
 import { ZOO, missingFor, spDir, zooSp, type ZooSp } from './sps.js';
 import { startSp, type RunningSp } from './start-sp.js';
@@ -30,6 +33,8 @@ export interface ZooOptions {
   update: boolean;
   reportsDir: string;
   jobs: number;
+  /** Print the SP × case group matrix after the run. */
+  matrix?: boolean;
   log: (line: string) => void;
   /** Where an SP's expected results are (default: targets/<sp>/expected.json). */
   expectedFile?: (sp: ZooSp) => string;
@@ -159,7 +164,12 @@ async function runSp(sp: ZooSp, o: ZooOptions): Promise<SpOutcome> {
     log(`wrote ${expectedFile}`);
     return { sp: sp.name, results, differences: [] };
   }
-  const expected = loadExpected(expectedFile);
+  let expected;
+  try {
+    expected = loadExpected(expectedFile);
+  } catch (e) {
+    return { sp: sp.name, results, differences: [], broken: (e as Error).message };
+  }
   const partial = Boolean(o.grep) || o.idps.length < IDPS.length;
   const differences = compare(expected, results, o.idps).filter((d) => !(partial && d.actual === 'absent'));
   return { sp: sp.name, results, differences };
@@ -187,6 +197,31 @@ export function exitCodeOf(outcomes: readonly SpOutcome[]): number {
   if (outcomes.some((x) => x.broken)) return 2;
   return outcomes.some((x) => x.differences.length) ? 1 : 0;
 }
+
+/**
+ * The comparisons of a run: every SP × IdP × case verdict that matched its expected one, every
+ * one that differed, and each SP that could not run at all.
+ */
+export function tallyOf(outcomes: readonly SpOutcome[]): {
+  asExpected: number;
+  differ: number;
+  broken: number;
+} {
+  let asExpected = 0;
+  let differ = 0;
+  for (const x of outcomes) {
+    if (x.broken) continue;
+    differ += x.differences.length;
+    asExpected += x.results.length - x.differences.filter((d) => d.actual !== 'absent').length;
+  }
+  return { asExpected, differ, broken: outcomes.filter((x) => x.broken).length };
+}
+
+/** The last line of a run, which .ci/run reads: `zoo: N as expected, N differ, N could not run`. */
+export const summaryLine = (outcomes: readonly SpOutcome[]): string => {
+  const t = tallyOf(outcomes);
+  return `zoo: ${t.asExpected} as expected, ${t.differ} differ, ${t.broken} could not run`;
+};
 
 export function describeOutcomes(outcomes: readonly SpOutcome[]): string[] {
   const lines: string[] = [];
@@ -222,6 +257,7 @@ function parseArgs(argv: string[]): ZooOptions {
     };
     if (a === '--update') o.update = true;
     else if (a === '--grep') o.grep = value();
+    else if (a === '--matrix') o.matrix = true;
     else if (a === '--idp') o.idps = value().split(',');
     else if (a === '--jobs') o.jobs = Number(value());
     else if (a === '--reports-dir') o.reportsDir = resolve(value());
@@ -244,5 +280,7 @@ if (import.meta.filename === process.argv[1]) {
   }
   const outcomes = await runZoo(options);
   for (const line of describeOutcomes(outcomes)) console.log(line);
+  if (options.matrix) console.log(formatMatrix(outcomes.filter((x) => !x.broken)));
+  console.log(summaryLine(outcomes));
   process.exit(options.update ? (outcomes.some((x) => x.broken) ? 2 : 0) : exitCodeOf(outcomes));
 }

@@ -7,7 +7,7 @@ import { expectOk } from './clients.js';
 import { MailCatcher } from './mail-catcher.js';
 import { ReferenceApiObserver } from './observers/reference-api.js';
 import type { PageMap } from './pages.js';
-import { referenceOutcomes, referenceSignedIn } from './reference-markup.js';
+import { referenceOutcomes, referenceRefusalCode, referenceSignedIn } from './reference-markup.js';
 import { customRoleBody, type RunSpec, type RunTarget, type Target, type WorkspaceSpec } from './target.js';
 
 const spKeys = () => ({
@@ -158,6 +158,7 @@ function view(
     },
     signedIn: referenceSignedIn(sp.url),
     outcome: referenceOutcomes(sp.url),
+    refusalCode: referenceRefusalCode,
     admin,
     addWorkspace,
     mail,

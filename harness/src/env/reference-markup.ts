@@ -81,3 +81,6 @@ export const referenceOutcomes =
           : `${page.url} (${page.status}) shows ${code ?? 'no error code'} and no ${outcome} marker`,
     };
   };
+/** The code the reference SP's refusal and error pages show as `data-error-code`. */
+export const referenceRefusalCode = (page: { html: string }): string | undefined =>
+  /data-error-code="([^"]+)"/.exec(page.html)?.[1];
