@@ -8,11 +8,8 @@ import { HttpDriver } from '../../harness/src/drivers/http-driver.js';
 import { ExternalTarget, loadTargetFile } from '../../harness/src/env/external-target.js';
 import { OUTCOME_NAMES, SP_OUTCOMES } from '../../harness/src/env/outcomes.js';
 import { referenceOutcomes } from '../../harness/src/env/reference-markup.js';
-import type { RunTarget } from '../../harness/src/env/target.js';
-import { CheckFailed, NotApplicable, type InputError } from '../../harness/src/errors.js';
-import type { PageExpectation } from '../../harness/src/scenario/types.js';
-import type { RunContext } from '../../harness/src/steps/context.js';
-import { CHECKS } from '../../harness/src/steps/expect.js';
+import type { InputError } from '../../harness/src/errors.js';
+import { pageVerdict } from '../helpers/page-verdict.js';
 import { ROOT } from '../helpers/world.js';
 
 /** A tiny SP with its own wording: /gone is its "membership ended" page (403), /ok a signed-in page. */
@@ -49,23 +46,7 @@ function targetFile(base: string, outcomes: string[]): string {
   return file;
 }
 
-/** The verdict of a page expectation on the driver's current page: passed, the failure's code, or not-applicable with its reason. */
-async function verdict(target: RunTarget, driver: HttpDriver, e: PageExpectation): Promise<string> {
-  const ctx = {
-    target,
-    driver,
-    tenant: { ssoUrl: 'http://127.0.0.1:9/okta/sso' },
-    observed: {},
-  } as unknown as RunContext;
-  try {
-    await CHECKS.page(ctx, e);
-    return 'passed';
-  } catch (e) {
-    if (e instanceof CheckFailed) return e.code;
-    if (e instanceof NotApplicable) return `not-applicable: ${e.message}`;
-    throw e;
-  }
-}
+const verdict = pageVerdict;
 
 describe('harness: outcomes instead of an SP’s wording (page.shows)', () => {
   let sp: { url: string; server: Server };
