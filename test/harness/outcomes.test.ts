@@ -9,6 +9,8 @@ import { ExternalTarget, loadTargetFile } from '../../harness/src/env/external-t
 import { OUTCOME_NAMES, SP_OUTCOMES } from '../../harness/src/env/outcomes.js';
 import { referenceOutcomes } from '../../harness/src/env/reference-markup.js';
 import type { InputError } from '../../harness/src/errors.js';
+import { ForeignSp } from '../helpers/foreign-sp.js';
+import { freePort, idpMetadataAt, ledgerlyTarget, runTarget } from '../helpers/ledgerly.js';
 import { pageVerdict } from '../helpers/page-verdict.js';
 import { ROOT } from '../helpers/world.js';
 
@@ -160,5 +162,50 @@ describe('harness: outcomes instead of an SP’s wording (page.shows)', () => {
     const target = JSON.parse(readFileSync(join(ROOT, 'harness/target.schema.json'), 'utf8'));
     expect(scenario.definitions.outcome.enum).to.deep.equal(OUTCOME_NAMES);
     expect(Object.keys(target.properties.outcomes.properties)).to.deep.equal(SP_OUTCOMES);
+  });
+});
+
+describe('harness: an outcome graded through a target file’s recogniser (Ledgerly)', function () {
+  this.timeout(120_000);
+  const LOCKED_OUT = join(ROOT, 'test/fixtures/scenarios/targets/locked-out.yaml');
+  const work = mkdtempSync(join(tmpdir(), 'outcomes-ledgerly-'));
+  let idpPort: number;
+  let metadata: Record<string, string>;
+  before(async () => {
+    idpPort = await freePort();
+    metadata = await idpMetadataAt(idpPort);
+  });
+
+  const lastStep = async (wrong: 'keepsDeactivated' | undefined, declared = true) => {
+    const sp = await ForeignSp.start({ idps: metadata, ...(wrong ? { wrong } : {}) });
+    try {
+      const target = ledgerlyTarget(sp, idpPort, 'scim') as { outcomes?: Record<string, unknown> };
+      if (!declared) delete target.outcomes!.lockedOut;
+      const { report } = await runTarget(target, LOCKED_OUT, work);
+      const r = report.results[0]!;
+      const before = r.steps.slice(0, -1).map((s) => s.status);
+      expect(new Set(before), JSON.stringify(r.steps.map((s) => s.message))).to.deep.equal(
+        new Set(['passed']),
+      );
+      return r.steps.at(-1)!;
+    } finally {
+      await sp.close();
+    }
+  };
+
+  it('passes an SP that locks the deactivated member out, as its file says it shows that', async () => {
+    expect(await lastStep(undefined)).to.include({ status: 'passed' });
+  });
+
+  it('fails an SP that keeps the deactivated member signed in', async () => {
+    const step = await lastStep('keepsDeactivated');
+    expect(step.status).to.equal('failed');
+    expect(step.code).to.be.oneOf(['ERR_CHECK_SIGNED_IN', 'ERR_CHECK_PAGE_OUTCOME']);
+  });
+
+  it('is not applicable, with the reason, when the file does not say how the SP shows it', async () => {
+    const step = await lastStep(undefined, false);
+    expect(step.status).to.equal('not-applicable');
+    expect(step.message).to.match(/outcomes\.lockedOut/);
   });
 });
