@@ -70,6 +70,8 @@ export class InputError extends HarnessError {
 export const CHECK_FAILURE_CODES = {
   ERR_CHECK_PAGE_STATUS: 'the page answered with another HTTP status',
   ERR_CHECK_NOT_SIGNED_IN: 'the page does not show the expected person signed in',
+  ERR_CHECK_SIGNED_IN: 'the page shows someone signed in where nobody should be',
+  ERR_CHECK_PAGE_OUTCOME: 'the page does not show the expected outcome, or shows one it should not',
   ERR_CHECK_PAGE_TEXT: 'the page lacks a text it should show, or shows one it should not',
   ERR_CHECK_PAGE_ERROR_CODE: 'the page does not show the expected error code',
   ERR_CHECK_PAGE_PATH: 'the browser ended on another path',

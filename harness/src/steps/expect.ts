@@ -2,6 +2,7 @@ import type { Observable, Observer, ObserverKind } from '../env/observers/observ
 import { CheckFailed, NotApplicable, describeError, describeFailure, errorCode } from '../errors.js';
 import type { CheckResult } from '../model.js';
 import type { Expectations } from '../scenario/types.js';
+import { readOutcome } from '../env/read-outcome.js';
 import { describeReading, showsSignedIn } from '../env/signed-in.js';
 import { checkRefused } from './attack-grading.js';
 import { fill, lastPage, type RunContext } from './context.js';
@@ -33,19 +34,43 @@ export const CHECKS: {
   async page(ctx, e) {
     const page = lastPage(ctx);
     ctx.observed.page = { url: page.url, status: page.status, text: page.text.slice(0, 500) };
+    // What the target cannot tell: these parts are not applicable once the others have passed.
+    const unseen: string[] = [];
     if (e.status !== undefined && page.status !== e.status)
       throw new CheckFailed('ERR_CHECK_PAGE_STATUS', `page status is ${page.status}`, e.status, page.status);
-    if (e.signedInAs) {
+    if (e.signedInAs !== undefined || e.nobodySignedIn) {
       const reading = await ctx.target.signedIn(page, ctx.driver);
       ctx.observed.signedIn = reading;
-      if (reading.kind === 'unknown')
-        throw new NotApplicable(`whether ${e.signedInAs} is signed in cannot be told: ${reading.reason}`);
-      if (!showsSignedIn(reading, e.signedInAs))
+      if (reading.kind === 'unknown') unseen.push(`who is signed in cannot be told: ${reading.reason}`);
+      else if (e.signedInAs !== undefined && !showsSignedIn(reading, e.signedInAs))
         throw new CheckFailed(
           'ERR_CHECK_NOT_SIGNED_IN',
           `${e.signedInAs} is not signed in: ${describeReading(reading)}`,
           e.signedInAs,
           reading.kind === 'user' ? reading.email : 'nobody',
+        );
+      else if (e.nobodySignedIn && reading.kind === 'user')
+        throw new CheckFailed(
+          'ERR_CHECK_SIGNED_IN',
+          `nobody should be signed in: ${describeReading(reading)}`,
+          'nobody',
+          reading.email,
+        );
+    }
+    for (const [outcome, wanted] of [
+      [e.shows, true],
+      [e.notShows, false],
+    ] as const) {
+      if (outcome === undefined) continue;
+      const r = readOutcome(ctx, outcome, page);
+      ctx.observed.outcomes = { ...(ctx.observed.outcomes as object), [outcome]: r };
+      if ('unknown' in r) unseen.push(r.unknown);
+      else if (r.shown !== wanted)
+        throw new CheckFailed(
+          'ERR_CHECK_PAGE_OUTCOME',
+          `the page ${wanted ? 'does not show' : 'shows'} ${outcome}: ${r.evidence}`,
+          wanted ? outcome : `not ${outcome}`,
+          r.shown ? outcome : `not ${outcome}`,
         );
     }
     if (e.contains && !page.text.includes(fill(ctx, e.contains)))
@@ -73,6 +98,8 @@ export const CHECKS: {
       if (actual !== fill(ctx, e.path))
         throw new CheckFailed('ERR_CHECK_PAGE_PATH', `the page is at ${actual}`, fill(ctx, e.path), actual);
     }
+    if (unseen.length)
+      throw new NotApplicable(`the rest of the page matches; not seen: ${unseen.join('; ')}`);
   },
 
   async member(ctx, e) {
