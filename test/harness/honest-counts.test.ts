@@ -301,6 +301,25 @@ describe('harness: every check of a step runs, each with its own verdict (Ledger
     }
   });
 
+  it('a run whose only checks read state, against a target without an observer, graded nothing: exit 2', async () => {
+    const sp = await ForeignSp.start({ idps: metadata });
+    try {
+      const { code, report } = await runTarget(
+        ledgerlyTarget(sp, idpPort, 'none'),
+        join(ROOT, 'test/harness/fixtures/suite/not-on-google.yaml'),
+        dir,
+        ['--idp', 'okta'],
+      );
+      const r = report.results[0]!;
+      expect(r.status).to.equal('not-applicable');
+      expect(r.steps.at(-1)!.checks?.map((c) => c.status)).to.deep.equal(['not-applicable']);
+      expect(r.message).to.be.a('string').and.not.equal('');
+      expect(code).to.equal(2);
+    } finally {
+      await sp.close();
+    }
+  });
+
   it('without an observer the page alone grades it: passed, page only', async () => {
     const sp = await ForeignSp.start({ idps: metadata, wrong: 'roles' });
     try {
