@@ -1,5 +1,6 @@
-import type { Observable, Observer } from '../env/observers/observer.js';
-import { CheckFailed, NotApplicable } from '../errors.js';
+import type { Observable, Observer, ObserverKind } from '../env/observers/observer.js';
+import { CheckFailed, NotApplicable, describeError, describeFailure, errorCode } from '../errors.js';
+import type { CheckResult } from '../model.js';
 import type { Expectations } from '../scenario/types.js';
 import { readOutcome } from '../env/read-outcome.js';
 import { describeReading, showsSignedIn } from '../env/signed-in.js';
@@ -240,10 +241,52 @@ function sortKeys(o: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** One check's verdict from how it ended: returned (passed) or what it threw. */
+function verdictOf(check: string, thrown: unknown): CheckResult {
+  if (thrown === undefined) return { check, status: 'passed' };
+  if (thrown instanceof CheckFailed)
+    return { check, status: 'failed', message: describeFailure(thrown), code: thrown.code };
+  if (thrown instanceof NotApplicable) return { check, status: 'not-applicable', message: thrown.message };
+  return { check, status: 'error', message: describeError(thrown), code: errorCode(thrown) };
+}
+
+/**
+ * Runs every check of a step, in the order written, each to its own verdict (ctx.checks): a
+ * failed or not-applicable check does not stop the next. A check that read the SP's state
+ * through an observer says so in ctx.observed.observer; the others graded the page only. Then
+ * the step ends as its worst check: it throws the first failure, else the first error, else
+ * (when every check was not applicable) a NotApplicable with their reasons; it returns when
+ * at least one check passed and none failed or broke.
+ */
 export async function checkExpectations(ctx: RunContext, e: Expectations): Promise<void> {
+  const checks: CheckResult[] = [];
+  ctx.checks = checks;
+  const thrown = new Map<CheckResult, unknown>();
   for (const key of Object.keys(e) as (keyof Expectations)[]) {
     const value = e[key];
     if (value === undefined) continue;
-    await (CHECKS[key] as (c: RunContext, v: unknown) => Promise<void>)(ctx, value);
+    const before = ctx.observed;
+    ctx.observed = {};
+    let failure: unknown;
+    try {
+      await (CHECKS[key] as (c: RunContext, v: unknown) => Promise<void>)(ctx, value);
+    } catch (err) {
+      failure = err ?? new Error('a check threw nothing');
+    }
+    const observed = ctx.observed;
+    ctx.observed = { ...before, ...observed };
+    const result = verdictOf(key, failure);
+    if (result.status === 'passed' || result.status === 'failed')
+      result.gradedBy = typeof observed.observer === 'string' ? (observed.observer as ObserverKind) : 'page';
+    if (Object.keys(observed).length) result.observed = observed;
+    checks.push(result);
+    if (failure !== undefined) thrown.set(result, failure);
   }
+  const first = (status: CheckResult['status']) => checks.find((c) => c.status === status);
+  const worst = first('failed') ?? first('error');
+  if (worst) throw thrown.get(worst);
+  if (checks.length && checks.every((c) => c.status === 'not-applicable'))
+    throw new NotApplicable(
+      [...new Set(checks.map((c) => c.message))].join('; ') || 'no check of the step applies',
+    );
 }
