@@ -12,20 +12,25 @@ import { ROOT } from '../helpers/world.js';
 /** The file of a saml-reject case, by its name (`xsw-evil-assertion-before-signed`). */
 export const rejectCase = (name: string): string => join(ROOT, 'scenarios/saml-reject', `${name}.yaml`);
 
-/** Runs scenario files against `target` (the embedded reference SP when absent) on one IdP, over HTTP. */
+/** Runs scenario files against `target` (the embedded reference SP when absent) on one IdP, over HTTP; closes `target`. */
 export async function runCases(
   files: readonly string[],
   target?: Target,
   idp: IdpId = 'okta',
 ): Promise<Report> {
   const runs = plan(loadScenarios([...files]), { idps: [idp], driver: 'http' });
-  return runSuite(runs, {
-    driver: 'http',
-    workers: 1,
-    reportsDir: mkdtempSync(join(tmpdir(), 'vulnerable-sps-')),
-    reporters: [],
-    ...(target ? { target } : {}),
-  });
+  try {
+    return await runSuite(runs, {
+      driver: 'http',
+      workers: 1,
+      reportsDir: mkdtempSync(join(tmpdir(), 'vulnerable-sps-')),
+      reporters: [],
+      ...(target ? { target } : {}),
+    });
+  } finally {
+    // A target handed to runSuite belongs to the caller, who closes it.
+    await target?.close();
+  }
 }
 
 /** The result of one case in a report. */
