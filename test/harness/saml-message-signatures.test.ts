@@ -3,8 +3,6 @@ import { createSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { EmbeddedTarget } from '../../harness/src/env/embedded-target.js';
-import type { RunSpec, Target } from '../../harness/src/env/target.js';
 import { CheckFailed } from '../../harness/src/errors.js';
 import type { RunContext } from '../../harness/src/steps/context.js';
 import { envelopedSignatureValid, querySignatureValid } from '../../harness/src/steps/message-signature.js';
@@ -13,7 +11,7 @@ import { signingKeyFromPem } from '../../mock-idp/src/keys.js';
 import { logoutRequest } from '../../mock-idp/src/saml/logout.js';
 import { toWire } from '../../mock-idp/src/xml/element.js';
 import { signEnveloped } from '../../mock-idp/src/xmldsig/sign.js';
-import { runCases } from '../vulnerable-sps/run-cases.js';
+import { runCases, WithoutCertificate } from '../vulnerable-sps/run-cases.js';
 import { ROOT } from '../helpers/world.js';
 
 const key = (name: string) => ({
@@ -48,21 +46,6 @@ function signedLogoutRequest(pair: { privateKeyPem: string; certificatePem: stri
   });
   signEnveloped(message, message, 1, signingKeyFromPem(pair), { algorithm: 'rsa-sha256', prefix: 'ds' });
   return toWire(message);
-}
-
-/** The reference SP, declaring no signing certificate. */
-class NoDeclaredCertificate implements Target {
-  readonly kind = 'external';
-  readonly description = 'reference SP that declares no signing certificate';
-  private readonly inner = new EmbeddedTarget();
-  async prepareRun(spec: RunSpec) {
-    const run = await this.inner.prepareRun(spec);
-    delete run.signingCertificatePem;
-    return run;
-  }
-  close() {
-    return this.inner.close();
-  }
 }
 
 describe('harness: samlMessages.signed verifies the signature with the declared certificate', function () {
@@ -139,7 +122,7 @@ describe('harness: samlMessages.signed verifies the signature with the declared 
     });
 
     it('is not applicable, with the reason, when the target declares no signing certificate', async () => {
-      const report = await runCases([file], new NoDeclaredCertificate());
+      const report = await runCases([file], new WithoutCertificate());
       const r = report.results[0]!;
       expect(r.status, r.message).to.equal('not-applicable');
       expect(r.message).to.match(/declares no signing certificate/);

@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Target } from '../../harness/src/env/target.js';
+import { EmbeddedTarget } from '../../harness/src/env/embedded-target.js';
+import type { RunSpec, Target } from '../../harness/src/env/target.js';
 import type { Report, CaseResult } from '../../harness/src/model.js';
 import { plan } from '../../harness/src/runner/plan.js';
 import { runSuite } from '../../harness/src/runner/run-suite.js';
@@ -38,4 +39,19 @@ export function resultOf(report: Report, caseId: string): CaseResult {
   const found = report.results.find((r) => r.case === caseId);
   if (!found) throw new Error(`no result for ${caseId} in ${report.results.map((r) => r.case).join(', ')}`);
   return found;
+}
+
+/** The embedded reference SP, not saying which certificate it has (so nothing can be encrypted for it or verified with it). */
+export class WithoutCertificate implements Target {
+  readonly kind = 'external';
+  readonly description = 'reference SP without a declared certificate';
+  private readonly inner = new EmbeddedTarget();
+  async prepareRun(spec: RunSpec) {
+    const run = await this.inner.prepareRun(spec);
+    delete run.signingCertificatePem;
+    return run;
+  }
+  close() {
+    return this.inner.close();
+  }
 }
