@@ -131,10 +131,9 @@ describe('harness: an external target (the reference SP run as a separate proces
     );
     const { code, report } = await runAgainst(file, dir);
     const r = report.results[0]!;
-    // Graded on its pages only: a pass that says so, and counts the state checks it could not run.
-    expect(code).to.equal(0);
-    expect(r.status).to.equal('passed');
-    expect(r.grading).to.equal('page-only');
+    // Steps none of whose checks could run leave the case not applicable; the run graded nothing.
+    expect(code).to.equal(2);
+    expect(r.status).to.equal('not-applicable');
     expect(r.checks).to.include({ passed: 2, onState: 0, failed: 0, notApplicable: 5 });
     expect(r.steps.map((s) => [s.name, s.status])).to.deep.equal([
       ['set up the workspace and the IdP tenant', 'passed'],

@@ -277,10 +277,11 @@ describe('harness: every check of a step runs, each with its own verdict (Ledger
       expect(step.checks?.map((c) => [c.check, c.status, c.gradedBy ?? null])).to.deep.equal([
         ['sessions', 'not-applicable', null],
         ['member', 'failed', 'scim'],
+        ['page', 'passed', 'page'],
       ]);
       expect(step.checks![0]!.message).to.be.a('string').and.not.equal('');
       expect(step.checks![1]!.code).to.equal('ERR_CHECK_MEMBER_STATE');
-      expect(r.checks).to.include({ passed: 1, failed: 1, notApplicable: 1 });
+      expect(r.checks).to.include({ passed: 2, failed: 1, notApplicable: 1 });
     } finally {
       await sp.close();
     }
@@ -293,8 +294,12 @@ describe('harness: every check of a step runs, each with its own verdict (Ledger
       const r = report.results[0]!;
       expect(code).to.equal(0);
       expect(r).to.include({ status: 'passed', grading: 'state' });
-      expect(r.checks).to.include({ passed: 2, onState: 1, failed: 0, notApplicable: 1 });
-      expect(r.steps.at(-1)!.checks?.map((c) => c.status)).to.deep.equal(['not-applicable', 'passed']);
+      expect(r.checks).to.include({ passed: 3, onState: 1, failed: 0, notApplicable: 1 });
+      expect(r.steps.at(-1)!.checks?.map((c) => c.status)).to.deep.equal([
+        'not-applicable',
+        'passed',
+        'passed',
+      ]);
       expect(report.summary).to.include({ passedOnState: 1, passedPageOnly: 0 });
     } finally {
       await sp.close();
@@ -327,7 +332,12 @@ describe('harness: every check of a step runs, each with its own verdict (Ledger
       const r = report.results[0]!;
       expect(code).to.equal(0);
       expect(r).to.include({ status: 'passed', grading: 'page-only' });
-      expect(r.checks).to.include({ passed: 1, onState: 0, notApplicable: 2 });
+      expect(r.checks).to.include({ passed: 2, onState: 0, notApplicable: 2 });
+      expect(r.steps.at(-1)!.checks?.map((c) => c.status)).to.deep.equal([
+        'not-applicable',
+        'not-applicable',
+        'passed',
+      ]);
       expect(report.summary).to.include({ passedOnState: 0, passedPageOnly: 1 });
     } finally {
       await sp.close();

@@ -101,8 +101,6 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
   let workspaceTargets: Record<string, { target: RunTarget }> = {};
   let status: Status = 'passed';
   let message: string | undefined;
-  /** The first step whose checks were all not applicable, with why. */
-  let checksNotApplicable: string | undefined;
   try {
     const given = s.given ?? {};
     const setupStarted = Date.now();
@@ -263,11 +261,9 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         if (stepStatus === 'failed' || stepStatus === 'error') {
           status = stepStatus;
           message = `${name}: ${stepMessage}`;
-        } else if (stepStatus === 'not-applicable' && checks?.length) {
-          // The step's action ran and every check of it was not applicable: the case is graded
-          // on its other checks, and counts these.
-          checksNotApplicable ??= `${name}: ${stepMessage}`;
         } else if (stepStatus === 'not-applicable') {
+          // A step none of whose checks (or whose action) could run leaves a part of the case
+          // ungraded: the case is not applicable, whatever its other steps showed.
           status = 'not-applicable';
           message ??= `${name}: ${stepMessage}`;
         }
@@ -296,11 +292,6 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
     (t) => t?.observer?.used,
   )?.observer;
   const checks = countChecks(steps);
-  // A case none of whose checks could grade it is not applicable, never passed.
-  if (status === 'passed' && checks.passed === 0 && checksNotApplicable) {
-    status = 'not-applicable';
-    message = checksNotApplicable;
-  }
   return {
     ...base,
     status,
