@@ -205,6 +205,7 @@ export function buildProgram(
     )
     .option('--grep <regex>', GREP_HELP, regex)
     .option('--missing', 'only catalogue cases that no scenario implements yet')
+    .option('--requirements', 'under each case, the requirements it checks (seed passages, RFC sections)')
     .option(
       '--target <file>',
       'plan for an external SP (a target file): what will run against it, what will not, and why',
@@ -250,6 +251,8 @@ export function buildProgram(
           io.out(
             `  ${label}  ${l.scenario.title}  (${displayPath(l.file)})${row.inCatalogue ? '' : row.group === 'Other' ? '  [not in the catalogue]' : '  [more of the family]'}\n`,
           );
+          if (o.requirements)
+            for (const req of l.scenario.requirements ?? []) io.out(`    requires  ${req}\n`);
           const planned = byFile.get(l.file) ?? [];
           if (l.scenario.idpIndependent) {
             const v = planned[0]?.verdict;

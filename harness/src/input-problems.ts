@@ -98,6 +98,18 @@ function describe(e: ErrorObject): { segments: string[]; message: string; atKey:
       };
     case 'const':
       return { segments, message: `must be ${JSON.stringify(p.allowedValue)}`, atKey: false };
+    case 'minProperties':
+      return {
+        segments,
+        message: `is empty: give at least ${String(p.limit)} key${p.limit === 1 ? '' : 's'}`,
+        atKey: false,
+      };
+    case 'minItems':
+      return {
+        segments,
+        message: `is empty: list at least ${String(p.limit)} entr${p.limit === 1 ? 'y' : 'ies'}`,
+        atKey: false,
+      };
     default:
       return { segments, message: e.message ?? 'is invalid', atKey: false };
   }

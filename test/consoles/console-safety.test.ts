@@ -5,6 +5,8 @@ import { ROOT } from '../helpers/world.js';
 
 const HOSTILE = `<img src=x onerror="alert('x')">`;
 
+const VENDORS = ['okta', 'onelogin', 'entra', 'google'];
+
 const codeOf = (html: string) => /data-error-code="([A-Z_]+)"/.exec(html)?.[1];
 
 describe('consoles: behind the admin token, with a session cookie and forms only the session can post, escaping everything', () => {
@@ -23,12 +25,15 @@ describe('consoles: behind the admin token, with a session cookie and forms only
   const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
 
   before(async () => {
-    const okta = loadSetupFile(join(ROOT, 'fixtures/setups/okta.yaml'));
-    const google = loadSetupFile(join(ROOT, 'fixtures/setups/google.yaml'));
-    okta.users[0]!.profile = { ...okta.users[0]!.profile, firstName: HOSTILE };
-    okta.users[0]!.appUser = { ...okta.users[0]!.appUser, workato_role: HOSTILE };
-    okta.users[0]!.groups = [HOSTILE];
-    idp = await startIdp({ setups: [okta, google] });
+    const setups = VENDORS.map((v) => loadSetupFile(join(ROOT, `fixtures/setups/${v}.yaml`)));
+    for (const setup of setups) {
+      const u = setup.users[0]!;
+      // Every key a console takes a person's name from, and a group.
+      u.profile = { ...u.profile, firstName: HOSTILE, givenname: HOSTILE, firstname: HOSTILE };
+      u.groups = [HOSTILE];
+    }
+    setups[0]!.users[0]!.appUser = { ...setups[0]!.users[0]!.appUser, workato_role: HOSTILE };
+    idp = await startIdp({ setups });
   });
   after(() => idp?.close());
 
@@ -69,13 +74,29 @@ describe('consoles: behind the admin token, with a session cookie and forms only
     }
   });
 
-  it('escapes what it renders: names, app attributes and groups from the directory', async () => {
-    const html = await (
-      await fetch(`${idp.url}/acme-okta/admin`, { headers: { cookie: await signIn() } })
-    ).text();
-    expect(html).to.include('data-console="okta"');
+  it('escapes what it renders: names, app attributes and groups from the directory, in all four consoles', async () => {
+    const cookie = await signIn();
+    for (const vendor of VENDORS) {
+      const html = await (await fetch(`${idp.url}/acme-${vendor}/admin`, { headers: { cookie } })).text();
+      expect(html).to.include(`data-console="${vendor}"`);
+      expect(html, vendor).not.to.include('<img src=x');
+      expect(html, vendor).to.include('&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;');
+    }
+  });
+
+  it("escapes the Okta group assignment's values, its flash and the Convert Assignments list", async () => {
+    const cookie = await signIn();
+    const page = async () => (await fetch(`${idp.url}/acme-okta/admin`, { headers: { cookie } })).text();
+    await post(
+      '/acme-okta/admin/assign-group',
+      { csrf: csrfOf(await page()), group: HOSTILE, 'role.workato_role': HOSTILE },
+      cookie,
+    );
+    const html = await page();
+    expect(html).to.match(/data-flash="Assign group"/);
+    expect(html).to.include('Select assignments to convert');
+    expect(html).to.match(/name="select" value="[^"]+"/);
     expect(html).not.to.include('<img src=x');
-    expect(html).to.include('&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;');
   });
 
   it('refuses a form without the session’s anti-forgery token, or from no session', async () => {

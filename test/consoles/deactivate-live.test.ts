@@ -1,12 +1,10 @@
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../harness/src/drivers/browser-driver.js';
 import { startServe, type RunningServe } from '../../harness/src/serve/serve.js';
-
-/** Where the console screenshots go when IDP_HARNESS_SCREENSHOTS names a folder. */
-const SHOTS = process.env.IDP_HARNESS_SCREENSHOTS;
+import { openConsole } from './console-page.js';
+import { beginCase, endCase, shot, writeConsoleReport } from './console-report.js';
 
 const MARIA = 'maria.garcia@acme.example';
 const PASSWORDS: Record<string, string> = {
@@ -39,14 +37,6 @@ function countLoads(page: Page): () => number {
   return () => n;
 }
 
-async function openConsole(context: BrowserContext, serve: RunningServe, vendor: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${serve.url}/`);
-  await page.click(`button[data-link="console"][data-vendor="${vendor}"]`);
-  await page.waitForSelector(`body[data-console="${vendor}"]`);
-  return page;
-}
-
 async function signInAtSp(context: BrowserContext, serve: RunningServe, vendor: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${serve.sp.url}/w/${vendor}`);
@@ -67,22 +57,25 @@ describe('consoles: deactivating Maria in each SCIM vendor console locks her out
   beforeEach(async () => {
     serve = await startServe();
   });
-  afterEach(async () => {
+  afterEach(async function () {
+    endCase(this.currentTest?.state, this.currentTest?.err);
     await serve?.close();
   });
   before(async () => {
     browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS, headless: true });
-    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
   });
   after(async () => {
     await browser?.close();
+    writeConsoleReport();
   });
 
   for (const vendor of ['okta', 'onelogin', 'entra']) {
     it(`${vendor}: sign in as Maria, deactivate her in the console, her next click is locked out; the traffic log and the SP admin view update by themselves`, async () => {
+      beginCase('consoles.deactivate-live', vendor, 'Deactivated in the console, locked out at the SP, live');
       const context = await browser.newContext();
       try {
         const sp = await signInAtSp(context, serve, vendor);
+        await shot(sp, 'Maria signs in at the SP');
         const log = await context.newPage();
         await log.goto(`${serve.url}/scim-log`);
         const admin = await context.newPage();
@@ -100,8 +93,7 @@ describe('consoles: deactivating Maria in each SCIM vendor console locks her out
           await idpConsole.waitForSelector('[data-flash]');
           expect(await idpConsole.getAttribute('[data-flash]', 'class')).to.include('ok');
         }
-        if (SHOTS)
-          await idpConsole.screenshot({ path: join(SHOTS, `${vendor}-console.png`), fullPage: true });
+        await shot(idpConsole, `the ${vendor} console after ${DEACTIVATE[vendor]!.clicks.join(', then ')}`);
 
         // The traffic log shows the exchange that set active to false, without a reload.
         const method = DEACTIVATE[vendor]!.method;
@@ -119,10 +111,13 @@ describe('consoles: deactivating Maria in each SCIM vendor console locks her out
         expect(await admin.textContent(`tr[data-member="${MARIA}"]`)).not.to.match(/\bactive\b/);
         expect(logLoads()).to.equal(0);
         expect(adminLoads()).to.equal(0);
+        await shot(log, `the SCIM traffic log shows the ${method} that set active to false`);
+        await shot(admin, "the SP's admin view no longer shows her active");
 
         // Maria's next click at the SP is locked out.
         await sp.click('a[href*="/env/"]');
         await sp.waitForSelector('[data-locked-out]');
+        await shot(sp, 'her next click at the SP is locked out');
       } finally {
         await context.close();
       }
@@ -130,13 +125,14 @@ describe('consoles: deactivating Maria in each SCIM vendor console locks her out
   }
 
   it('google: the console says plainly it has no SCIM for custom SAML apps, and turning access off refuses the next sign-in', async () => {
+    beginCase('consoles.deactivate-live', 'google', 'Deactivated in the console, locked out at the SP, live');
     const context = await browser.newContext();
     try {
       const idpConsole = await openConsole(context, serve, 'google');
       expect(await idpConsole.textContent('[data-no-scim]')).to.include('no SCIM');
       await idpConsole.click(`button[data-op="access-off"][data-user="${MARIA}"]`);
       await idpConsole.waitForSelector('[data-flash]');
-      if (SHOTS) await idpConsole.screenshot({ path: join(SHOTS, 'google-console.png'), fullPage: true });
+      await shot(idpConsole, 'the Google Admin console: user access off, and no SCIM for custom SAML apps');
       const sp = await context.newPage();
       await sp.goto(`${serve.sp.url}/w/google`);
       await sp.selectOption('#username', MARIA);
@@ -144,8 +140,19 @@ describe('consoles: deactivating Maria in each SCIM vendor console locks her out
       await sp.click('#sign-in');
       await sp.waitForSelector('[data-error-code]');
       expect(await sp.getAttribute('[data-error-code]', 'data-error-code')).to.match(/^ERR_/);
+      await shot(sp, 'her next sign-in is refused');
     } finally {
       await context.close();
+    }
+  });
+
+  it('the HTML report of this run holds a screenshot of each console, without any setting', () => {
+    const html = readFileSync(writeConsoleReport(), 'utf8');
+    for (const vendor of ['okta', 'onelogin', 'entra', 'google']) {
+      const detail = html.slice(html.indexOf(`the ${vendor === 'google' ? 'Google Admin' : vendor} console`));
+      expect(detail, vendor).to.match(
+        /^[^<]*<\/[^>]+>[\s\S]{0,400}<img class="shot"[^>]*src="data:image\/png;base64,/,
+      );
     }
   });
 });

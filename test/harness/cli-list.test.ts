@@ -34,6 +34,21 @@ describe('harness: idp-harness list', () => {
       );
   });
 
+  it('shows the requirements of each case with --requirements: the seed passage it checks', async () => {
+    const out = await list(
+      '--requirements',
+      '--grep',
+      'okta-convert-assignments|entra-graph-extension-roles',
+    );
+    expect(out).to.match(/^ {2}scim\.okta-convert-assignments /m);
+    expect(out).to.match(
+      /^ {4}requires {2}seed:002 Convert user assignments to group assignments — "You must convert individual users/m,
+    );
+    expect(out).to.match(/^ {2}scim\.entra-graph-extension-roles /m);
+    expect(out).to.match(/^ {4}requires {2}seed:004 .*Do not use appId/m);
+    expect(await list('--grep', 'okta-convert-assignments')).to.not.include('requires');
+  });
+
   it('makes a case with no scenario file visible as missing', async () => {
     const out = await list(join(ROOT, 'scenarios/jit/new-user.yaml'));
     expect(out).to.match(/^ {2}jit\.new-user +An unknown user/m);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exitCodeFor, summarize, type Report } from '../../harness/src/model.js';
 import { plan } from '../../harness/src/runner/plan.js';
-import { loadScenarios } from '../../harness/src/scenario/load.js';
+import { InputError, type InputProblem } from '../../harness/src/errors.js';
+import { loadScenarioText, loadScenarios } from '../../harness/src/scenario/load.js';
 import { mainCapturing as cli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/world.js';
 
@@ -94,5 +95,56 @@ describe('harness: --grep matches the case ID, the title or "<case> <title> [<id
     expect(code).to.equal(0);
     expect(out).to.match(/^\s+jit\.new-user\s/m);
     expect(out).to.not.match(/^\s+jit\.defaults/m);
+  });
+});
+
+describe('harness: the schema refuses an expectation that can pass on anything', () => {
+  const file = 'test/fixtures/scenarios/checks-nothing/empty-expectations.yaml';
+
+  it('refuses page: {}, members: {}, sessions without count, assets without a check, mails without count, scimResponse: {} and scimSent: [], each at its key path', () => {
+    let problems: InputProblem[] = [];
+    try {
+      loadScenarios([join(ROOT, file)]);
+    } catch (e) {
+      expect(e).to.be.instanceOf(InputError);
+      expect((e as InputError).code).to.equal('ERR_SCENARIO_INVALID');
+      problems = (e as InputError).problems;
+    }
+    const at = (path: string) => problems.filter((p) => p.path === path).map((p) => p.line);
+    expect(at('steps[0].expect.page')).to.deep.equal([9]);
+    expect(at('steps[1].expect.members')).to.deep.equal([11]);
+    expect(at('steps[1].expect.sessions')).to.deep.equal([12]);
+    expect(at('steps[2].expect.assets').length).to.be.greaterThan(0);
+    expect(at('steps[2].expect.mails')).to.deep.equal([15]);
+    expect(at('steps[3].expect.scimResponse')).to.deep.equal([17]);
+    expect(at('steps[3].expect.scimSent')).to.deep.equal([18]);
+    expect(problems.every((p) => p.file === file)).to.equal(true);
+  });
+
+  it('idp-harness validate exits 2 and names the file, line and key path', async () => {
+    const { code, err } = await cli(['validate', join(ROOT, file)]);
+    expect(code).to.equal(2);
+    expect(err).to.include('ERR_SCENARIO_INVALID');
+    expect(err).to.include(`${file}:9:`);
+    expect(err).to.include('steps[0].expect.page');
+  });
+
+  it('accepts the same expectations with something to check', () => {
+    const text = [
+      'case: fixture.checks-something',
+      'title: t',
+      "requirements: ['seed:000 x']",
+      'steps:',
+      '  - expect:',
+      '      page: { status: 200 }',
+      '      members: { count: 1 }',
+      '      sessions: { count: 0, for: a@b.c }',
+      '      assets: { owner: a@b.c, names: [x] }',
+      '      mails: { to: a@b.c, count: 0 }',
+      '      scimResponse: { status: 200 }',
+      '      scimSent: [{ method: GET }]',
+      '',
+    ].join('\n');
+    expect(loadScenarioText(text, 'mem.yaml').scenario.case).to.equal('fixture.checks-something');
   });
 });

@@ -23,9 +23,34 @@ export interface ForeignSpOptions {
   /** IdP metadata per tenant (okta, onelogin, …), as the SP's admin uploaded it. */
   idps: Record<string, string>;
   wrong?: 'roles';
+  /** How the ACS reads a response; default: saml2-js, as configured. test/vulnerable-sps/ plugs flawed readers in. */
+  readResponse?: ResponseReader;
   scimToken?: string;
   apiToken?: string;
 }
+
+/** What the ACS signs in: the NameID and the attributes (a value or a list per name). */
+export interface ReadResponse {
+  nameId: string;
+  attributes: Record<string, unknown>;
+}
+
+/** Reads the ACS's POST body for a tenant; rejects to refuse the response. */
+export type ResponseReader = (
+  body: Record<string, unknown>,
+  tenant: { sp: saml2.ServiceProvider; idp: saml2.IdentityProvider; idpCertificatePem: string },
+) => Promise<ReadResponse>;
+
+/** saml2-js's reading: the signature checked with the configured certificate, the audience, the times. */
+export const saml2Reader: ResponseReader = (body, t) =>
+  new Promise((resolve, reject) =>
+    t.sp.post_assert(
+      t.idp,
+      { request_body: body, allow_unencrypted_assertion: true },
+      (err: Error | null, r: saml2.SAMLAssertResponse) =>
+        err ? reject(err) : resolve({ nameId: r.user.name_id, attributes: r.user.attributes ?? {} }),
+    ),
+  );
 
 interface Member {
   id: string;
@@ -38,6 +63,7 @@ interface Member {
 interface Tenant {
   sp: saml2.ServiceProvider;
   idp: saml2.IdentityProvider;
+  idpCertificatePem: string;
   members: Map<string, Member>;
   /** Session id → email. */
   sessions: Map<string, string>;
@@ -98,6 +124,7 @@ export class ForeignSp {
           sso_logout_url: md.sloUrl ?? md.ssoUrl,
           certificates: [md.certificate],
         }),
+        idpCertificatePem: `-----BEGIN CERTIFICATE-----\n${md.certificate.replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`,
         members: new Map(),
         sessions: new Map(),
       });
@@ -189,15 +216,12 @@ export class ForeignSp {
       const found = tenantOf(req, res);
       if (!found) return;
       const [name, t] = found;
-      t.sp.post_assert(
-        t.idp,
-        { request_body: req.body as Record<string, unknown>, allow_unencrypted_assertion: true },
-        (err: Error | null, r: saml2.SAMLAssertResponse) => {
-          if (err) return void res.status(400).send(page('Ledgerly', `<p>We could not sign you in.</p>`));
-          const attrs = (r.user.attributes ?? {}) as Record<string, unknown>;
+      (opts.readResponse ?? saml2Reader)(req.body as Record<string, unknown>, t).then(
+        (r) => {
+          const attrs = r.attributes;
           const first = (k: string) =>
             (Array.isArray(attrs[k]) ? (attrs[k] as string[])[0] : attrs[k]) as string | undefined;
-          const email = (first('workato_email') ?? r.user.name_id).toLowerCase();
+          const email = (first('workato_email') ?? r.nameId).toLowerCase();
           if (!t.members.has(email))
             t.members.set(email, {
               id: randomBytes(6).toString('hex'),
@@ -215,6 +239,7 @@ export class ForeignSp {
           res.setHeader('set-cookie', `lsid=${sid}; Path=/t/${name}; HttpOnly`);
           res.redirect(303, target);
         },
+        () => void res.status(400).send(page('Ledgerly', `<p>We could not sign you in.</p>`)),
       );
     });
 

@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import type { IdpId } from '../../harness/src/scenario/types.js';
 import { FlawedTarget, runScenarios, summary } from '../helpers/flawed-sp.js';
 import { ROOT } from '../helpers/world.js';
-import { jitReadmitsDeprovisioned, passwordReadmitsDeprovisioned } from './flaws.js';
+import {
+  idpInitiatedReadmitsDeprovisioned,
+  jitReadmitsDeprovisioned,
+  passwordReadmitsDeprovisioned,
+} from './flaws.js';
 
 const scenario = (how: string) => join(ROOT, `scenarios/scim/deprovisioned-stays-out-${how}.yaml`);
 
@@ -51,5 +55,17 @@ describe('seed rules: a deprovisioned member cannot come back in by another door
     );
     expect(report.results[0]!.status, summary(report)).to.equal('failed');
     expect(report.results[0]!.message).to.match(/nor her password/);
+  });
+
+  it('fails an SP that keeps her out of SP-initiated sign-ins but lets an IdP-initiated one in (unassign, OneLogin), also on pages alone', async () => {
+    for (const observer of [true, false]) {
+      const report = await runScenarios(
+        [scenario('unassign')],
+        ['onelogin'],
+        new FlawedTarget([idpInitiatedReadmitsDeprovisioned], { observer }),
+      );
+      expect(report.results[0]!.status, summary(report)).to.equal('failed');
+      expect(report.results[0]!.message).to.match(/nor does an IdP-initiated one/);
+    }
   });
 });

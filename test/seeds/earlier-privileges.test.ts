@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { FlawedTarget, runScenarios, summary } from '../helpers/flawed-sp.js';
 import { ROOT } from '../helpers/world.js';
-import { wipesRolesOnDeprovisioning } from './flaws.js';
+import { deleteDropsAssets, deletedKeepsSession, wipesRolesOnDeprovisioning } from './flaws.js';
 
 const keeps = join(ROOT, 'scenarios/scim/reprovision-keeps-privileges.yaml');
 const afterDelete = join(ROOT, 'scenarios/scim/reprovision-after-delete.yaml');
@@ -53,5 +53,28 @@ describe('seed rules: a re-provisioned member "would retain their earlier privil
     );
     expect(report.results[0]!.status, summary(report)).to.equal('failed');
     expect(report.results[0]!.message).to.match(/earlier privileges/);
+  });
+
+  it('fails an SP whose SCIM DELETE takes her recipes along (OneLogin Delete, Entra hard delete)', async () => {
+    const report = await runScenarios(
+      [afterDelete],
+      ['onelogin', 'entra'],
+      new FlawedTarget([deleteDropsAssets]),
+    );
+    expect(
+      report.results.map((r) => r.status),
+      summary(report),
+    ).to.deep.equal(['failed', 'failed']);
+    for (const r of report.results) expect(r.message).to.match(/her recipe is still in the workspace/);
+  });
+
+  it('fails an SP that still serves her open session after a SCIM DELETE, graded on pages alone', async () => {
+    const report = await runScenarios(
+      [afterDelete],
+      ['entra'],
+      new FlawedTarget([deletedKeepsSession()], { observer: false }),
+    );
+    expect(report.results[0]!.status, summary(report)).to.equal('failed');
+    expect(report.results[0]!.message).to.match(/her next action locks her out/);
   });
 });

@@ -4,6 +4,10 @@ import type { Exchange, Flaw } from '../helpers/flawed-sp.js';
 
 /** Deliberately wrong variants of the reference SP, one seed rule broken in each (see helpers/flawed-sp.ts). */
 
+const samlResponseOf = (ex: Exchange): string | undefined => {
+  const response = new URLSearchParams(ex.requestBody).get('SAMLResponse');
+  return response ? Buffer.from(response, 'base64').toString('utf8') : undefined;
+};
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const invitationToken = (ex: Exchange) => /^\/w\/[^/]+\/invitation\/([^/?#]+)/.exec(ex.path)?.[1];
 const invitationOf = (db: Db, ex: Exchange) => {
@@ -159,9 +163,8 @@ export const emailFromNameId: Flaw = {
   breaks: 'takes the email from the NameID and ignores workato_email',
   after(ex, db) {
     if (ex.method !== 'POST' || !/^\/saml\/[^/]+\/acs/.test(ex.path)) return;
-    const response = new URLSearchParams(ex.requestBody).get('SAMLResponse');
-    if (!response) return;
-    const xml = Buffer.from(response, 'base64').toString('utf8');
+    const xml = samlResponseOf(ex);
+    if (!xml) return;
     const nameId = /<(?:\w+:)?NameID\b[^>]*>([^<]+)</.exec(xml)?.[1];
     const email = /Name="workato_email"[^>]*>\s*<(?:\w+:)?AttributeValue\b[^>]*>([^<]+)</.exec(xml)?.[1];
     if (nameId && email && nameId !== email)
@@ -176,3 +179,56 @@ export const oneDefaultRole: Flaw = {
     db.prepare('UPDATE workspaces SET default_roles = NULL').run();
   },
 };
+
+/** Seed 004 "sign in … with the role(s) you configured": the roles of a SCIM-created user are ignored. */
+export const scimCreateIgnoresRoles: Flaw = {
+  breaks: 'ignores the roles a SCIM create carries and gives the default',
+  after(ex, db) {
+    if (ex.method === 'POST' && ex.path.startsWith('/scim/v2/Users') && ex.status === 201)
+      db.prepare(
+        "UPDATE member_roles SET role = 'Operator' WHERE member_id = (SELECT max(id) FROM members)",
+      ).run();
+  },
+};
+
+/** The door rule broken for IdP-initiated sign-ins only: an unsolicited Response lets a deprovisioned member back in. */
+export const idpInitiatedReadmitsDeprovisioned: Flaw = {
+  breaks: 'lets an IdP-initiated sign-in bring a deprovisioned member back',
+  before(ex, db) {
+    if (ex.method !== 'POST' || !/^\/saml\/[^/]+\/acs/.test(ex.path)) return;
+    const xml = samlResponseOf(ex);
+    const response = xml && /<(?:\w+:)?Response\b[^>]*>/.exec(xml)?.[0];
+    if (response && !/\bInResponseTo=/.test(response)) reactivateDeprovisioned(db);
+  },
+};
+
+/** Seed 003 "The user's recipes and connections remain available to the rest of the team": a SCIM DELETE takes them along. */
+export const deleteDropsAssets: Flaw = {
+  breaks: 'deletes the recipes and connections of a member deleted over SCIM',
+  after(ex, db) {
+    if (ex.method !== 'DELETE' || !ex.path.startsWith('/scim/v2/Users/') || ex.status !== 204) return;
+    db.prepare(
+      `DELETE FROM assets WHERE lower(owner_email) IN (SELECT lower(u.email) FROM members m
+         JOIN users u ON u.id = m.user_id WHERE m.status = 'deleted')`,
+    ).run();
+  },
+};
+
+/** Seeds 002–004 "cannot access the workspace", after a SCIM DELETE: the pages still serve her open session. */
+export function deletedKeepsSession(): Flaw {
+  let revived: number[] = [];
+  return {
+    breaks: 'keeps serving the open session of a member deleted over SCIM',
+    before(ex, db) {
+      if (!ex.path.startsWith('/w/')) return;
+      revived = (db.prepare("SELECT id FROM members WHERE status = 'deleted'").all() as { id: number }[]).map(
+        (r) => r.id,
+      );
+      for (const id of revived) db.prepare("UPDATE members SET status = 'active' WHERE id = ?").run(id);
+    },
+    after(_ex, db) {
+      for (const id of revived) db.prepare("UPDATE members SET status = 'deleted' WHERE id = ?").run(id);
+      revived = [];
+    },
+  };
+}

@@ -60,4 +60,21 @@ describe('seed rules: roles are rights, not labels (seeds 000, 002, 004)', funct
       /her next action, in the same session, edits the PROD recipe/,
     );
   });
+
+  it("fails an SP that gives an Operator an Admin's rights in PROD, and one that gives an Analyst an Admin's", async () => {
+    const operator = await runScenarios(
+      [scenario('scim/update-role-immediate-mid-session.yaml')],
+      ['okta'],
+      new FlawedTarget([pagesTreatRoleAs('Operator', 'Admin')]),
+    );
+    expect(operator.results[0]!.status, summary(operator)).to.equal('failed');
+    expect(operator.results[0]!.message).to.match(/as an Operator in PROD she cannot edit the recipe there/);
+    const analyst = await runScenarios(
+      [scenario('scim/okta-convert-assignments.yaml')],
+      ['okta'],
+      new FlawedTarget([pagesTreatRoleAs('Analyst', 'Admin')], { observer: false }),
+    );
+    expect(analyst.results[0]!.status, summary(analyst)).to.equal('failed');
+    expect(analyst.results[0]!.message).to.match(/as an Analyst he cannot see the workspace's members/);
+  });
 });

@@ -20,6 +20,14 @@ function visibleText(root: HTMLElement): string {
     .trim();
 }
 
+/** A page as the HTTP driver reads it, from an answer's HTML. */
+export const pageFromHtml = (url: string, status: number, html: string): PageState => ({
+  url,
+  status,
+  html,
+  text: visibleText(parse(html)),
+});
+
 /** Whether a page submits its first form on load, as the SAML POST binding does. */
 function autoSubmitForm(root: HTMLElement): HTMLElement | undefined {
   const body = root.querySelector('body');

@@ -13,6 +13,12 @@ import { FIXTURES_DIR, PROJECT_ROOT } from '../paths.js';
 import type { IdpId, ScenarioUser } from '../scenario/types.js';
 import { expectOk, requestJson } from './clients.js';
 
+/** What the attack catalogue says of an armed mutation's effect (mock-idp/src/attacks/README.md). */
+export interface ArmedMutation {
+  /** The IdP's signed assertion for the user stays in the message, untouched: signing the user in from it alone is no exploit. */
+  signedAssertionKept: boolean;
+}
+
 export interface TenantInfo {
   tenant: string;
   entityId: string;
@@ -21,6 +27,8 @@ export interface TenantInfo {
   initUrl: string;
   /** Where a person starts IdP-initiated Single Logout (`/:tenant/logout`). */
   logoutUrl?: string;
+  /** The certificate the tenant signs with (PEM). */
+  certificatePem?: string;
 }
 
 /** What one run changes in a tenant setup file: its own tenant name, the target's SAML endpoints, extra users. */
@@ -117,10 +125,13 @@ export class MockIdp {
     );
   }
 
-  /** Arms a mutation of the attack catalogue for the tenant's next response (a logout mutation: its next IdP logout, naming `victim`). */
-  async armMutation(tenant: string, mutation: string, victim?: string): Promise<void> {
+  /**
+   * Arms a mutation of the attack catalogue for the tenant's next response (a logout mutation: its
+   * next IdP logout, naming `victim`); returns what the catalogue says of its effect.
+   */
+  async armMutation(tenant: string, mutation: string, victim?: string): Promise<ArmedMutation> {
     const url = `${this.idp.url}/api/admin/tenants/${tenant}/next-mutation`;
-    const r = await requestJson<{ error?: { message?: string } }>(
+    const r = await requestJson<{ error?: { message?: string }; signedAssertionKept?: boolean }>(
       'mock IdP admin API',
       'PUT',
       url,
@@ -137,6 +148,7 @@ export class MockIdp {
     }
     if (r.status >= 400)
       throw new HarnessError('ERR_IDP', `PUT ${url} answered ${r.status}: ${JSON.stringify(r.body)}`);
+    return { signedAssertionKept: r.body?.signedAssertionKept === true };
   }
 
   /** Calls the tenant's SCIM provisioning admin API (`/api/admin/tenants/:tenant/scim…`); 5xx answers throw. */

@@ -24,3 +24,7 @@ export const referenceSignedIn =
       ? { kind: 'user', email, evidence: `the page ${page.url} marks ${email} signed in` }
       : { kind: 'none', evidence: `the page ${page.url} marks nobody signed in` };
   };
+
+/** The code the reference SP's refusal and error pages show as `data-error-code`. */
+export const referenceRefusalCode = (page: { html: string }): string | undefined =>
+  /data-error-code="([^"]+)"/.exec(page.html)?.[1];

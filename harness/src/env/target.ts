@@ -39,6 +39,11 @@ export interface RunTarget {
   ): Promise<void>;
   /** Who the page (or, where the target says so, a request in the same session) shows signed in (env/signed-in.ts). */
   signedIn: SignedInReader;
+  /**
+   * The code a refusal page of the SP shows, read by the target's own recogniser; absent when
+   * the target cannot recognise one (then expect.refused grades the effect only).
+   */
+  refusalCode?(page: { html: string }): string | undefined;
   /** Calls the SP's admin API (as the reference SP's, sp-under-test/README.md) and returns the JSON answer; absent when the target has none. */
   admin?(method: string, path: string, body?: unknown): Promise<unknown>;
   /** Adds another workspace of the same organisation to this run's SP; returns the run seen from it. */

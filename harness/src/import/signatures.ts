@@ -20,13 +20,22 @@ const samePublicKey = (a: string, b: string) => {
   }
 };
 
-function verifies(xml: string, node: Element, certPem: string): boolean {
+/** Whether the ds:Signature `node` of `xml` verifies (references and SignatureValue) with `certPem`. */
+export function verifies(xml: string, node: Element, certPem: string): boolean {
+  return signedReferences(xml, node, certPem) !== undefined;
+}
+
+/**
+ * The canonical XML of what the ds:Signature `node` of `xml` signs, when it verifies with
+ * `certPem` (XML-DSig core validation by xml-crypto); undefined when it does not.
+ */
+export function signedReferences(xml: string, node: Element, certPem: string): string[] | undefined {
   const sx = new SignedXml({ publicCert: certPem });
-  sx.loadSignature(node);
   try {
-    return sx.checkSignature(xml);
+    sx.loadSignature(node);
+    return sx.checkSignature(xml) ? sx.getSignedReferences() : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

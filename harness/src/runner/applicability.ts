@@ -89,7 +89,7 @@ function stepProblems(steps: readonly Step[], s: Scenario, caps: TargetCapabilit
     if (step.asset && !caps.admin) out.add("assets are created through the SP's admin API");
     if (step.openMail && !caps.mail)
       out.add("the case reads the SP's mail, which the harness does not catch for this target");
-    if ((step.scim || step.scimRequest) && !caps.scim)
+    if ((step.scim || step.scimRequest || step.graph) && !caps.scim)
       out.add(
         'the case provisions over SCIM, and the target has no SCIM endpoint the harness can reach (scim)',
       );

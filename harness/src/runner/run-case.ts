@@ -7,6 +7,7 @@ import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import { emptyEvidence, type CaseResult, type Status, type StepResult } from '../model.js';
 import { takeStepTraffic, type RunContext } from '../steps/context.js';
 import { attack } from '../steps/attack.js';
+import { graphStep } from '../steps/graph.js';
 import { login } from '../steps/login.js';
 import { checkLogoutApplies, sloForTenant } from '../steps/logout.js';
 import { applyGiven, inWorkspace } from '../steps/given.js';
@@ -44,6 +45,7 @@ function stepName(step: Step, i: number): string {
     return `the IdP's SCIM engine: ${step.scim.action}${step.scim.user ? ` ${step.scim.user}` : ''}`;
   if (step.asset) return `${step.asset.owner} creates the ${step.asset.kind} ${step.asset.name}`;
   if (step.scimRequest) return `SCIM ${step.scimRequest.method} ${step.scimRequest.path}`;
+  if (step.graph) return `Graph ${step.graph.method} ${step.graph.path}`;
   return `expect ${Object.keys(step.expect ?? {}).join(', ')} (step ${i + 1})`;
 }
 
@@ -208,6 +210,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
               if (step.asset) await createAsset(ctx, step.asset);
               if (step.scim) await scimStep(ctx, step.scim);
               if (step.scimRequest) await scimRequest(ctx, step.scimRequest);
+              if (step.graph) await graphStep(ctx, step.graph);
               await runStep(ctx, step);
             })(),
           );

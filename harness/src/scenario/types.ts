@@ -170,6 +170,22 @@ export interface Step {
     /** Saves values of the JSON answer for later steps: {name: dotted.path}. */
     save?: Record<string, string>;
   };
+  /**
+   * One Microsoft Graph call to the Entra tenant (seed 004's walkthrough), sent to the mock IdP's
+   * Graph API; {name} fills from saved values, in the path, body strings and body keys.
+   */
+  graph?: {
+    method: 'GET' | 'POST' | 'PATCH';
+    /** After `/v1.0`, e.g. /applications or /users/{userId}?$select={roleAttribute}. */
+    path: string;
+    body?: unknown;
+    /** The status Graph must answer (default 201 for POST, 204 for PATCH, 200 for GET). */
+    status?: number;
+    /** Values at dotted paths of the answer that must match. */
+    answer?: Record<string, unknown>;
+    /** Saves values of the answer for later steps: {name: dotted.path}. */
+    save?: Record<string, string>;
+  };
   /** A member creates a recipe or connection in the workspace. */
   asset?: { kind: 'recipe' | 'connection'; name: string; owner: string; folder?: string };
   expect?: Expectations;

@@ -15,7 +15,7 @@ export function findDelivery(
   ctx: RunContext,
   param: AttackDelivery['param'],
   endpoints: readonly string[],
-): AttackDelivery | undefined {
+): { delivery: AttackDelivery; xml: string } | undefined {
   const wanted = new Set(endpoints.map(endpointOf));
   const traffic = stepTraffic(ctx);
   const message = traffic.samlMessages?.find((m) => m.param === param && wanted.has(m.endpoint));
@@ -25,7 +25,7 @@ export function findDelivery(
   const page = ctx.driver.current();
   const answeredWithPage =
     exchange && !exchange.location && page && endpointOf(page.url) === message.endpoint;
-  return {
+  const delivery: AttackDelivery = {
     url: message.endpoint,
     method,
     param,
@@ -41,6 +41,7 @@ export function findDelivery(
         }
       : {}),
   };
+  return { delivery, xml: message.xml };
 }
 
 /**
@@ -53,11 +54,11 @@ export function requireDelivery(
   mutation: string,
   param: AttackDelivery['param'],
   endpoints: readonly string[],
-): AttackDelivery {
-  const delivery = findDelivery(ctx, param, endpoints);
-  if (delivery) {
-    ctx.observed.delivery = delivery;
-    return delivery;
+): { delivery: AttackDelivery; xml: string } {
+  const found = findDelivery(ctx, param, endpoints);
+  if (found) {
+    ctx.observed.delivery = found.delivery;
+    return found;
   }
   const hops = stepTraffic(ctx).http.map((h) => `${h.method} ${endpointOf(h.url)} ${h.status}`);
   const page = ctx.driver.current();

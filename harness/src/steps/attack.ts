@@ -2,7 +2,7 @@ import type { ObservedMember } from '../env/observers/observer.js';
 import { HarnessError } from '../errors.js';
 import type { Expectations, Step } from '../scenario/types.js';
 import { requireDelivery } from './attack-delivery.js';
-import type { RunContext } from './context.js';
+import type { AttackBaseline, AttackDelivery, RunContext } from './context.js';
 import { login } from './login.js';
 
 const countByEmail = (sessions: { email: string }[]): Record<string, number> => {
@@ -43,7 +43,8 @@ export async function attack(
   if (step.victim) return logoutAttack(ctx, step, step.victim);
   const before = await observeState(ctx);
   ctx.attack = { mutation: step.mutation, user: step.user, ...before };
-  await ctx.armMutation(step.mutation);
+  const armed = await ctx.armMutation(step.mutation);
+  if (armed?.signedAssertionKept) ctx.attack.signedAssertionKept = true;
   ctx.observed.mutation = step.mutation;
   const signingIn = login(ctx, {
     user: step.user,
@@ -54,7 +55,7 @@ export async function attack(
   const acs = [ctx.target.acsUrl];
   if (!refused?.within) {
     await signingIn;
-    ctx.attack.delivery = requireDelivery(ctx, step.mutation, 'SAMLResponse', acs);
+    delivered(ctx.attack, requireDelivery(ctx, step.mutation, 'SAMLResponse', acs));
     return;
   }
   // Denial of service: what is timed is the SP's answer to the hostile POST, not the user agent's
@@ -68,8 +69,8 @@ export async function attack(
     ctx.attack.unanswered = e.message;
   }
   // A message that was sent and never answered was delivered: the user agent wrote it out.
-  ctx.attack.delivery = requireDelivery(ctx, step.mutation, 'SAMLResponse', acs);
-  const answered = ctx.attack.delivery.answer?.durationMs;
+  delivered(ctx.attack, requireDelivery(ctx, step.mutation, 'SAMLResponse', acs));
+  const answered = ctx.attack.delivery?.answer?.durationMs;
   if (!ctx.attack.unanswered && answered !== undefined) ctx.attack.answeredInMs = answered;
 }
 
@@ -87,7 +88,7 @@ async function logoutAttack(
   await ctx.armMutation!(step.mutation, victim);
   ctx.observed.mutation = step.mutation;
   await login(ctx, { user: step.user, fresh: true });
-  ctx.attack = { mutation: step.mutation, user: step.user, ...(await observeState(ctx)) };
+  ctx.attack = { mutation: step.mutation, user: step.user, victim, ...(await observeState(ctx)) };
   if (!ctx.tenant.logoutUrl)
     throw new HarnessError('ERR_IDP', `the IdP tenant ${ctx.tenant.tenant} has no logout URL`);
   const started = performance.now();
@@ -95,8 +96,13 @@ async function logoutAttack(
   ctx.attack.answeredInMs = Math.round(performance.now() - started);
   ctx.observed.logout = { flow: 'idp-initiated', victim, landedOn: { url: page.url, status: page.status } };
   const slo = Object.values(ctx.target.sloUrls ?? {}).filter((u): u is string => !!u);
-  ctx.attack.delivery = requireDelivery(ctx, step.mutation, 'SAMLRequest', slo);
+  delivered(ctx.attack, requireDelivery(ctx, step.mutation, 'SAMLRequest', slo));
 }
+
+const delivered = (base: AttackBaseline, found: { delivery: AttackDelivery; xml: string }) => {
+  base.delivery = found.delivery;
+  base.message = found.xml;
+};
 
 /** Whether `work` settles within `ms`; a late one is abandoned (its outcome ignored). */
 async function answersWithin(work: Promise<unknown>, ms: number): Promise<boolean> {

@@ -1,7 +1,7 @@
 import type { TenantSetup } from '../../../mock-idp/src/index.js';
 import type { CapturedTraffic, Driver, PageState } from '../drivers/driver.js';
 import type { ObservedMember } from '../env/observers/observer.js';
-import type { MockIdp, TenantInfo } from '../env/idp.js';
+import type { ArmedMutation, MockIdp, TenantInfo } from '../env/idp.js';
 import type { RunTarget } from '../env/target.js';
 import type { MailEvidence } from '../model.js';
 import type { IdpId } from '../scenario/types.js';
@@ -29,6 +29,8 @@ export interface AttackDelivery {
 export interface AttackBaseline {
   mutation: string;
   user: string;
+  /** A logout attack: the person whose sessions the hostile LogoutRequest names. */
+  victim?: string;
   members: ObservedMember[] | null;
   /** Live sessions per email. */
   sessions: Record<string, number> | null;
@@ -38,6 +40,10 @@ export interface AttackBaseline {
   unanswered?: string;
   /** The hostile message as it reached the SP, and the SP's answer. */
   delivery?: AttackDelivery;
+  /** The decoded hostile message, as delivered. */
+  message?: string;
+  /** The IdP's signed assertion for the user is in the message untouched (ArmedMutation). */
+  signedAssertionKept?: boolean;
 }
 
 /** Everything a step can use while one case runs against one IdP. */
@@ -66,7 +72,7 @@ export interface RunContext {
   /** Work to undo when the run ends (IdP tenants of further workspaces). */
   cleanups?: (() => Promise<void>)[];
   /** Arms a mutation of the mock IdP's attack catalogue for this case's tenant (steps/attack.ts). */
-  armMutation?: (mutation: string, victim?: string) => Promise<void>;
+  armMutation?: (mutation: string, victim?: string) => Promise<ArmedMutation | void>;
   /** The SP's state just before the last attack step, which expect.refused compares against. */
   attack?: AttackBaseline;
   /** Traffic of the current step that a check has already drained from the driver (see stepTraffic). */

@@ -30,14 +30,17 @@ export interface ScimRunState {
   lastResult?: unknown;
   /** The last `scimRequest` answer. */
   response?: { status: number; headers: Record<string, string>; body: unknown; text: string };
-  management?: { orgUrl: string; appId: string; apiToken: string } | null;
+  /** The vendor's management API for the tenant (Okta `orgUrl`, Graph `graphUrl`, OneLogin `apiUrl`) and its token. */
+  management?: ({ apiToken: string } & Record<string, string>) | null;
 }
 
 /** Per run, keyed by the run's driver (the same for every workspace view of the run). */
 const states = new WeakMap<object, ScimRunState>();
 
 export const scenarioUsesScim = (s: Scenario) =>
-  s.steps.some((step) => step.scim !== undefined || step.scimRequest !== undefined);
+  s.steps.some(
+    (step) => step.scim !== undefined || step.scimRequest !== undefined || step.graph !== undefined,
+  );
 
 export const scimEvidence = (ctx: RunContext): ScimExchange[] =>
   states.get(ctx.driver)?.evidence.splice(0) ?? [];
@@ -69,7 +72,7 @@ export async function setUpScim(ctx: RunContext, options: Record<string, unknown
   states.set(ctx.driver, { ...conn, evidence: [], last: [], management: r.body.managementApi ?? null });
 }
 
-function stateOf(ctx: RunContext): ScimRunState {
+export function stateOf(ctx: RunContext): ScimRunState {
   const s = states.get(ctx.driver);
   if (!s) throw new HarnessError('ERR_INTERNAL', 'SCIM was not set up for this run');
   return s;
@@ -180,7 +183,7 @@ export async function createAsset(ctx: RunContext, a: NonNullable<Step['asset']>
 }
 
 /** Reads `Resources.0.userName` (or `Resources[0].userName`) out of a JSON value. */
-function at(value: unknown, path: string): unknown {
+export function at(value: unknown, path: string): unknown {
   let cur = value;
   for (const part of path.match(/[^.[\]]+/g) ?? []) {
     if (cur === null || typeof cur !== 'object') return undefined;
@@ -189,7 +192,8 @@ function at(value: unknown, path: string): unknown {
   return cur;
 }
 
-const fillDeep = (ctx: RunContext, v: unknown): unknown =>
+/** Fills {name} from saved values in every string (and key) of a JSON value. */
+export const fillDeep = (ctx: RunContext, v: unknown): unknown =>
   typeof v === 'string'
     ? fill(ctx, v)
     : Array.isArray(v)

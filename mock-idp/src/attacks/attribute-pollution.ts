@@ -33,6 +33,7 @@ export const ATTRIBUTE_POLLUTION_MUTATIONS: Mutation[] = [
     spec: POLLUTION_SPEC,
     conformingSp:
       'Refuses the response: assertion content outside the signed assertion means two readers may disagree; it never looks for attributes beyond the verified assertion.',
+    signedAssertionKept: true,
     mutate(ctx) {
       const doc = parseXml(ctx.build(ASSERTION_ONLY));
       const attribute = targetAttribute(doc);

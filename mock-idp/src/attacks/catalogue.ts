@@ -51,6 +51,8 @@ export function describeCatalogue(): {
   /** acs: the response to a sign-in; logout: an IdP-initiated LogoutRequest (armed with a victim). */
   channel: 'acs' | 'logout';
   conformingSp: string;
+  /** An SP may also sign the user in from the signed assertion alone, with its signed values (Mutation.signedAssertionKept). */
+  signedAssertionKept: boolean;
   needs: Record<string, boolean | string>;
 }[] {
   return CATALOGUE.map((m) => ({
@@ -60,6 +62,7 @@ export function describeCatalogue(): {
     advisories: m.advisories ?? [],
     channel: m.channel ?? 'acs',
     conformingSp: m.conformingSp,
+    signedAssertionKept: m.channel !== 'logout' && m.signedAssertionKept === true,
     needs: { ...m.needs },
   }));
 }

@@ -82,6 +82,13 @@ export interface Mutation {
   advisories?: readonly string[];
   /** What a conforming SP does with it. */
   conformingSp: string;
+  /**
+   * The IdP's signed assertion for the user is still in the message, untouched and valid on its
+   * own; the attack is content outside its signature (a wrapping copy, an unsigned assertion or
+   * attribute beside it). An SP that consumes only that signed assertion, with its signed
+   * values, is not exploited (SAML Profiles 4.1.4.2): refusing is conforming, and so is that.
+   */
+  signedAssertionKept?: boolean;
   needs?: MutationNeeds;
   mutate(ctx: MutationContext): MutatedResponse;
 }

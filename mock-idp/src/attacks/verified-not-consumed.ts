@@ -84,6 +84,7 @@ export const VERIFIED_NOT_CONSUMED_MUTATIONS: Mutation[] = [
     spec: ['SAML Core 2.6.1 (Advice: assertions there are evidence, not the statement)', ...CONSUMED_SPEC],
     advisories: CONSUMED_ADVISORIES,
     conformingSp: READS_VERIFIED,
+    signedAssertionKept: true,
     mutate(ctx) {
       const { doc, assertion } = signedAssertion(ctx);
       const evil = makeEvil(assertion, textOf(subjectNameId(assertion)));
@@ -137,6 +138,7 @@ export const VERIFIED_NOT_CONSUMED_MUTATIONS: Mutation[] = [
     advisories: CONSUMED_ADVISORIES,
     needs: { spCertificate: true },
     conformingSp: READS_VERIFIED,
+    signedAssertionKept: true,
     mutate(ctx) {
       const doc = parseXml(ctx.build((i) => ({ ...ASSERTION_ONLY(i), encryption: encryptionFor(ctx) })));
       const plain = assertionOf(parseXml(ctx.build(UNSIGNED)));

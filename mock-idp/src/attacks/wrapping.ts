@@ -47,6 +47,7 @@ function assertionWrap(
     spec: SPEC,
     ...(advisories ? { advisories } : {}),
     conformingSp: CONFORMING,
+    signedAssertionKept: true,
     mutate(ctx: MutationContext) {
       const doc = parseXml(ctx.build(ASSERTION_ONLY));
       const signed = assertionOf(doc);
@@ -67,6 +68,7 @@ function responseWrap(
     title,
     spec: SPEC,
     conformingSp: CONFORMING,
+    signedAssertionKept: true,
     mutate(ctx: MutationContext) {
       const doc = parseXml(ctx.build(RESPONSE_ONLY));
       const root = doc.documentElement;

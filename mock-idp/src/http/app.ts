@@ -281,6 +281,7 @@ export function createIdpApp(state: IdpState): express.Express {
     res.json({
       tenant: t.name,
       mutation: id,
+      signedAssertionKept: describeCatalogue().find((m) => m.id === id)?.signedAssertionKept === true,
       ...(typeof body.victim === 'string' ? { victim: body.victim } : {}),
     });
   });

@@ -274,16 +274,22 @@ export const oktaEngine: ProvisioningEngine = {
       const name = str(p.group);
       if (!name) throw new EngineError('ERR_SCIM_BAD_PARAMS', 'give the group to assign');
       assignGroupToApp(t, name, (p.appUser as Record<string, unknown> | undefined) ?? {});
-      const out = [];
+      const provisioned = [];
+      const kept: string[] = [];
       for (const u of t.users().filter((x) => (x.groups ?? []).includes(name))) {
         // An individual assignment keeps its own values until it is converted.
-        if (individuallyAssigned(t, u)) out.push({ kept: u.login, scope: 'USER' });
+        if (individuallyAssigned(t, u)) kept.push(u.login);
         else {
           takeGroupValues(t, u);
-          out.push(await provision(t, u));
+          provisioned.push(await provision(t, u));
         }
       }
-      return out;
+      return {
+        group: name,
+        provisioned,
+        kept,
+        message: `${name} assigned: ${provisioned.length} provisioned with the group's values${kept.length ? `, ${kept.length} individually assigned kept their own (Convert Assignments to change that)` : ''}`,
+      };
     },
     async 'convert-assignments'(t, p) {
       const chosen = p.users === undefined ? [userParam(t, p)] : usersParam(t, p);
