@@ -7,7 +7,7 @@ import { expectOk } from './clients.js';
 import { MailCatcher } from './mail-catcher.js';
 import { ReferenceApiObserver } from './observers/reference-api.js';
 import type { PageMap } from './pages.js';
-import { referenceRefusalCode, referenceSignedIn } from './reference-markup.js';
+import { referenceOutcomes, referenceRefusalCode, referenceSignedIn } from './reference-markup.js';
 import { customRoleBody, type RunSpec, type RunTarget, type Target, type WorkspaceSpec } from './target.js';
 
 const spKeys = () => ({
@@ -157,6 +157,7 @@ function view(
       await admin('PUT', `/workspaces/${workspace}/saml`, { metadataXml, ...settings });
     },
     signedIn: referenceSignedIn(sp.url),
+    outcome: referenceOutcomes(sp.url),
     refusalCode: referenceRefusalCode,
     admin,
     addWorkspace,
