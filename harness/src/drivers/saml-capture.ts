@@ -39,7 +39,7 @@ export function captureSaml(
       param,
       binding,
       endpoint,
-      ...(binding === 'redirect' ? { querySigned } : {}),
+      ...(binding === 'redirect' ? { querySigned, query: parsed.search.replace(/^\?/, '') } : {}),
       xml,
     });
   };
