@@ -252,6 +252,36 @@ describe('harness: reports tell a pass on state from a pass on the page only', (
     expect(lines[1]).to.include('passed page only, 1 of 2 checks not applicable');
     expect(lines.at(-1)).to.include('2 passed (1 on state, 1 page only)');
   });
+
+  it('list: a failed step shows each of its checks with its own verdict', () => {
+    const lines: string[] = [];
+    const failed: CaseResult = {
+      ...passed('jit.wrong', 'state'),
+      status: 'failed',
+      message: 'her roles: member roles differ',
+      steps: [
+        {
+          name: 'her roles',
+          status: 'failed',
+          durationMs: 1,
+          evidence,
+          message: 'member roles differ',
+          code: 'ERR_CHECK_MEMBER_STATE',
+          checks: [
+            { check: 'sessions', status: 'not-applicable', message: 'SCIM 2.0 defines no sessions' },
+            { check: 'member', status: 'failed', gradedBy: 'scim', message: 'member roles differ' },
+            { check: 'page', status: 'passed', gradedBy: 'page' },
+          ],
+        },
+      ],
+    };
+    new ListReporter((l) => lines.push(l)).onResult(failed);
+    expect(lines.map((l) => l.trim())).to.include.members([
+      'sessions: not-applicable (SCIM 2.0 defines no sessions)',
+      'member: failed',
+      'page: passed',
+    ]);
+  });
 });
 
 describe('harness: every check of a step runs, each with its own verdict (Ledgerly, SCIM observer)', function () {
