@@ -5,6 +5,7 @@ import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { Expectations } from '../scenario/types.js';
 import { scenarioDuration } from '../duration.js';
 import { observeState } from './attack.js';
+import { checkMemory } from './attack-memory.js';
 import { forgedAmong, messageValues, type MessageValues } from './attack-values.js';
 import { lastPage, type AttackBaseline, type RunContext } from './context.js';
 
@@ -85,6 +86,8 @@ export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations[
         `${base.answeredInMs}ms`,
       );
   }
+  if (base.memory) ctx.observed.memory = base.memory;
+  checkMemory(base.memory, base.mutation);
   if (e.errorCode !== undefined && shown !== undefined && shown !== e.errorCode)
     throw new CheckFailed('ERR_CHECK_ATTACK_REFUSAL', `the SP refused with ${shown}`, e.errorCode, shown);
 
