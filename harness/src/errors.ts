@@ -70,6 +70,8 @@ export class InputError extends HarnessError {
 export const CHECK_FAILURE_CODES = {
   ERR_CHECK_PAGE_STATUS: 'the page answered with another HTTP status',
   ERR_CHECK_NOT_SIGNED_IN: 'the page does not show the expected person signed in',
+  ERR_CHECK_SIGNED_IN: 'the page shows someone signed in where nobody should be',
+  ERR_CHECK_PAGE_OUTCOME: 'the page does not show the expected outcome, or shows one it should not',
   ERR_CHECK_PAGE_TEXT: 'the page lacks a text it should show, or shows one it should not',
   ERR_CHECK_PAGE_ERROR_CODE: 'the page does not show the expected error code',
   ERR_CHECK_PAGE_PATH: 'the browser ended on another path',
@@ -128,4 +130,33 @@ export class NotApplicable extends Error {
     super(message);
     this.name = 'NotApplicable';
   }
+}
+
+/** A HarnessError, also when another copy of the module made it (a second module loader, a plug-in target). */
+export function isHarnessError(e: unknown): e is HarnessError {
+  return (
+    e instanceof HarnessError ||
+    (e instanceof Error && e.name === 'HarnessError' && typeof (e as { code?: unknown }).code === 'string')
+  );
+}
+
+/** The stable code of an error that is no check failure: its harness code, else ERR_INTERNAL. */
+export function errorCode(e: unknown): string {
+  return isHarnessError(e) ? e.code : 'ERR_INTERNAL';
+}
+
+/** "CODE: message" of an error that is no check failure, for reports. */
+export function describeError(e: unknown): string {
+  if (isHarnessError(e)) return `${e.code}: ${e.message}`;
+  return `ERR_INTERNAL: ${(e as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? String(e)}`;
+}
+
+/** A failed check's message with what was expected and what was found, for reports. */
+export function describeFailure(e: CheckFailed): string {
+  return (
+    e.message +
+    (e.expected !== undefined
+      ? ` (expected ${JSON.stringify(e.expected)}, got ${JSON.stringify(e.actual)})`
+      : '')
+  );
 }

@@ -1,5 +1,5 @@
 /** The result model. The JSON report is this object; every reporter renders it. */
-import type { GradedBy } from './env/observers/observer.js';
+import type { GradedBy, ObserverKind } from './env/observers/observer.js';
 
 export type Status = 'passed' | 'failed' | 'skipped' | 'error' | 'not-applicable';
 
@@ -71,14 +71,57 @@ export interface Evidence {
   observed?: unknown;
 }
 
+/**
+ * What graded one check: the SP's state, read through an observer of that kind, or `page`:
+ * only what the SP answered (its pages and HTTP answers, the SAML and SCIM messages, its mail).
+ */
+export type CheckGrading = ObserverKind | 'page';
+
+/** The verdict of one expectation of a step (`expect.page`, `expect.member` …). Every check of a step runs. */
+export interface CheckResult {
+  /** The expectation's key in the scenario: `page`, `member`, `refused` … */
+  check: string;
+  status: 'passed' | 'failed' | 'not-applicable' | 'error';
+  /** What graded it (passed and failed checks). */
+  gradedBy?: CheckGrading;
+  /** Why it failed, was not applicable or broke. */
+  message?: string;
+  /** The ERR_CHECK_… code of a failed check, the harness code of an error. */
+  code?: string;
+  /** What the check looked at (the part of the step's `evidence.observed` it recorded). */
+  observed?: unknown;
+}
+
 export interface StepResult {
   name: string;
+  /**
+   * The worst of its checks (failed, then error, then passed; not-applicable when every check
+   * is), or of its action when that did not get to the checks.
+   */
   status: Status;
   durationMs: number;
   evidence: Evidence;
   message?: string;
   /** Stable code: of the harness error when the status is `error`, of the check when `failed` (harness/src/errors.ts). */
   code?: string;
+  /** Each expectation of the step with its own verdict, in the order written; absent when the step checks nothing. */
+  checks?: CheckResult[];
+}
+
+/**
+ * How a passed result was graded: `state` when at least one of its checks read the SP's state
+ * through an observer and passed, `page-only` when every passed check looked only at what the
+ * SP answered (pages, HTTP, SAML and SCIM messages, mail).
+ */
+export type Grading = 'state' | 'page-only';
+
+/** Counts of a result's checks by verdict; `onState` of the passed ones were graded on state. */
+export interface CheckCounts {
+  passed: number;
+  onState: number;
+  failed: number;
+  errors: number;
+  notApplicable: number;
 }
 
 export interface CaseResult {
@@ -97,12 +140,19 @@ export interface CaseResult {
    * target file), or `none` when no check read state (graded on pages and messages only).
    */
   observer?: GradedBy;
+  /** Of a passed result: graded on the SP's state, or on the page only (see Grading). */
+  grading?: Grading;
+  /** Its checks by verdict; a passed result says here how many of its checks were not applicable. */
+  checks?: CheckCounts;
   steps: StepResult[];
   message?: string;
 }
 
 export interface Summary {
+  /** Passed results, of which passedOnState graded the SP's state and passedPageOnly only its pages. */
   passed: number;
+  passedOnState: number;
+  passedPageOnly: number;
   failed: number;
   skipped: number;
   errors: number;
@@ -123,10 +173,21 @@ export interface Report {
 }
 
 export function summarize(results: readonly CaseResult[]): Summary {
-  const s: Summary = { passed: 0, failed: 0, skipped: 0, errors: 0, notApplicable: 0 };
+  const s: Summary = {
+    passed: 0,
+    passedOnState: 0,
+    passedPageOnly: 0,
+    failed: 0,
+    skipped: 0,
+    errors: 0,
+    notApplicable: 0,
+  };
   for (const r of results) {
-    if (r.status === 'passed') s.passed++;
-    else if (r.status === 'failed') s.failed++;
+    if (r.status === 'passed') {
+      s.passed++;
+      if (r.grading === 'state') s.passedOnState++;
+      else s.passedPageOnly++;
+    } else if (r.status === 'failed') s.failed++;
     else if (r.status === 'skipped') s.skipped++;
     else if (r.status === 'error') s.errors++;
     else s.notApplicable++;
@@ -146,5 +207,45 @@ export function exitCodeFor(summary: Summary): 0 | 1 | 2 {
   if (summary.failed > 0) return 1;
   return 0;
 }
+
+/** What a passed result was graded on: the state when any of its passed checks read it through an observer. */
+export function gradingOf(steps: readonly StepResult[]): Grading {
+  const onState = steps.some((s) =>
+    s.checks?.some((c) => c.status === 'passed' && c.gradedBy !== undefined && c.gradedBy !== 'page'),
+  );
+  return onState ? 'state' : 'page-only';
+}
+
+/** Counts the checks of a result's steps by verdict. */
+export function countChecks(steps: readonly StepResult[]): CheckCounts {
+  const n: CheckCounts = { passed: 0, onState: 0, failed: 0, errors: 0, notApplicable: 0 };
+  for (const c of steps.flatMap((s) => s.checks ?? [])) {
+    if (c.status === 'passed') {
+      n.passed++;
+      if (c.gradedBy !== undefined && c.gradedBy !== 'page') n.onState++;
+    } else if (c.status === 'failed') n.failed++;
+    else if (c.status === 'error') n.errors++;
+    else n.notApplicable++;
+  }
+  return n;
+}
+
+/** How reports name what a passed result was graded on. */
+export const gradingLabel = (r: Pick<CaseResult, 'grading' | 'observer'>): string =>
+  r.grading === 'state'
+    ? `on state${r.observer && r.observer !== 'none' ? ` through ${r.observer}` : ''}`
+    : 'page only';
+
+/** ", 2 of 7 checks not applicable" for a result some of whose checks did not apply; else "". */
+export function notApplicableChecksText(r: Pick<CaseResult, 'checks'>): string {
+  const c = r.checks;
+  if (!c?.notApplicable) return '';
+  const all = c.passed + c.failed + c.errors + c.notApplicable;
+  return `, ${c.notApplicable} of ${all} check${all === 1 ? '' : 's'} not applicable`;
+}
+
+/** "12 passed (9 on state, 3 page only)": how summaries count passes. */
+export const passedText = (s: Summary): string =>
+  `${s.passed} passed (${s.passedOnState} on state, ${s.passedPageOnly} page only)`;
 
 export const emptyEvidence = (): Evidence => ({ http: [], scim: [], mail: [] });

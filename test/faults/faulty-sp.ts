@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { referencePages } from '../../harness/src/env/embedded-target.js';
 import { ReferenceApiObserver } from '../../harness/src/env/observers/reference-api.js';
-import { referenceSignedIn } from '../../harness/src/env/reference-markup.js';
+import { referenceOutcomes, referenceSignedIn } from '../../harness/src/env/reference-markup.js';
 import type { RunSpec, RunTarget, Target } from '../../harness/src/env/target.js';
 import { ROOT } from '../helpers/world.js';
 
@@ -178,6 +178,7 @@ export class FaultyTarget implements Target {
         await admin('PUT', '/workspaces/acme/saml', { metadataXml, ...settings });
       },
       signedIn: referenceSignedIn(sp.url),
+      outcome: referenceOutcomes(sp.url),
       dispose: async () => {
         this.disposed.push(sp);
         await sp.close();

@@ -66,6 +66,10 @@ function site(): { server: Server; fetchesOfCached: () => number } {
       case '/landed':
         res.end(html('<h1>Signed in</h1>'));
         return;
+      case '/whoami':
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ cookie: req.headers.cookie ?? '' }));
+        return;
       default:
         res.statusCode = 404;
         res.end(html('not found'));
@@ -116,6 +120,21 @@ describe('harness: the browser driver', function () {
     await first.goto(`${base}/leave-session-state`);
     await first.close();
     expect(await look()).to.include({ session: null });
+  });
+
+  it('request() asks in the page’s session, with its cookies, without leaving the page or adding to its traffic', async () => {
+    const driver = await factory.create(15_000);
+    try {
+      const page = await driver.goto(`${base}/leave-state`);
+      driver.drainTraffic();
+      const answer = await driver.request(`${base}/whoami`);
+      expect(answer).to.include({ status: 200, url: `${base}/whoami` });
+      expect(JSON.parse(answer.text)).to.deep.equal({ cookie: 'sid=run-one' });
+      expect(driver.current()).to.equal(page);
+      expect(driver.drainTraffic().http).to.deep.equal([]);
+    } finally {
+      await driver.close();
+    }
   });
 
   it('follows a self-submitting POST form to the page after it and records the SAML it carried', async () => {

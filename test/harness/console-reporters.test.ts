@@ -16,6 +16,7 @@ function result(status: Status, c = 'jit.new-user', idp = 'okta'): CaseResult {
     status,
     durationMs: 5,
     requirements: [],
+    ...(status === 'passed' ? { grading: 'state' as const, observer: 'reference-api' as const } : {}),
     steps:
       status === 'failed'
         ? [
@@ -61,7 +62,9 @@ describe('harness: console reporters', () => {
     expect(out).to.include('\n.F-E\n');
     expect(out).to.include('1) failed: jit.defaults [okta/http]');
     expect(out).to.include('at "check roles": member roles differ');
-    expect(out).to.include('1 passed, 1 failed, 1 errors, 1 not applicable, 0 skipped');
+    expect(out).to.include(
+      '1 passed (1 on state, 0 page only), 1 failed, 1 errors, 1 not applicable, 0 skipped',
+    );
   });
 
   it('progress on a TTY updates one line in place and clears it at the end', () => {

@@ -131,9 +131,10 @@ describe('harness: an external target (the reference SP run as a separate proces
     );
     const { code, report } = await runAgainst(file, dir);
     const r = report.results[0]!;
-    // No check could grade this case: the run graded nothing, which is no pass.
+    // Steps none of whose checks could run leave the case not applicable; the run graded nothing.
     expect(code).to.equal(2);
     expect(r.status).to.equal('not-applicable');
+    expect(r.checks).to.include({ passed: 2, onState: 0, failed: 0, notApplicable: 5 });
     expect(r.steps.map((s) => [s.name, s.status])).to.deep.equal([
       ['set up the workspace and the IdP tenant', 'passed'],
       ['the Marketing hire has no account yet', 'not-applicable'],
@@ -142,7 +143,12 @@ describe('harness: an external target (the reference SP run as a separate proces
         'the SP created the member from workato_email, workato_full_name and the role attributes',
         'not-applicable',
       ],
-      ['signing in again from a new browser does not create a second account', 'not-applicable'],
+      // The page check still ran after the members check was not applicable.
+      ['signing in again from a new browser does not create a second account', 'passed'],
+    ]);
+    expect(r.steps[4]!.checks?.map((c) => [c.check, c.status, c.gradedBy])).to.deep.equal([
+      ['page', 'passed', 'page'],
+      ['members', 'not-applicable', undefined],
     ]);
     expect(r.steps[1]!.message).to.match(/has no observer/);
     expect(r.observer).to.equal('none');

@@ -2,11 +2,20 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exitCodeFor, summarize, type Report } from '../../harness/src/model.js';
+import { DOMParser } from '@xmldom/xmldom';
+import { parse } from 'node-html-parser';
+import { exitCodeFor, summarize, type CaseResult, type Report } from '../../harness/src/model.js';
+import { ConsoleOut } from '../../harness/src/reporters/console.js';
+import { DOT_PAGE_ONLY, DotReporter } from '../../harness/src/reporters/dot.js';
+import { renderHtml } from '../../harness/src/reporters/html.js';
+import { PAGE_ONLY_SUFFIX, renderJunit } from '../../harness/src/reporters/junit.js';
+import { ListReporter } from '../../harness/src/reporters/list.js';
 import { plan } from '../../harness/src/runner/plan.js';
 import { InputError, type InputProblem } from '../../harness/src/errors.js';
 import { loadScenarioText, loadScenarios } from '../../harness/src/scenario/load.js';
 import { mainCapturing as cli } from '../helpers/cli.js';
+import { ForeignSp } from '../helpers/foreign-sp.js';
+import { freePort, idpMetadataAt, ledgerlyTarget, runTarget } from '../helpers/ledgerly.js';
 import { ROOT } from '../helpers/world.js';
 
 const NOT_ON_GOOGLE = join(ROOT, 'test/harness/fixtures/suite/not-on-google.yaml');
@@ -49,7 +58,7 @@ describe('harness: a run that graded nothing does not pass', () => {
   });
 
   it('the exit code of a summary without a pass or a failure is 2; with one, it is 0 or 1', () => {
-    const base = { passed: 0, failed: 0, skipped: 0, errors: 0, notApplicable: 0 };
+    const base = summarize([]);
     expect(exitCodeFor(base)).to.equal(2);
     expect(exitCodeFor({ ...base, notApplicable: 3, skipped: 1 })).to.equal(2);
     expect(exitCodeFor({ ...base, notApplicable: 3, passed: 1 })).to.equal(0);
@@ -146,5 +155,192 @@ describe('harness: the schema refuses an expectation that can pass on anything',
       '',
     ].join('\n');
     expect(loadScenarioText(text, 'mem.yaml').scenario.case).to.equal('fixture.checks-something');
+  });
+});
+
+describe('harness: reports tell a pass on state from a pass on the page only', () => {
+  const evidence = { http: [], scim: [], mail: [] };
+  const passed = (c: string, grading: 'state' | 'page-only'): CaseResult => ({
+    case: c,
+    title: c,
+    scenario: `scenarios/${c}.yaml`,
+    idp: 'okta',
+    driver: 'http',
+    variant: {},
+    status: 'passed',
+    durationMs: 5,
+    requirements: [],
+    observer: grading === 'state' ? 'scim' : 'none',
+    grading,
+    checks: { passed: 1, onState: grading === 'state' ? 1 : 0, failed: 0, errors: 0, notApplicable: 1 },
+    steps: [
+      {
+        name: 'the member and her session',
+        status: 'passed',
+        durationMs: 1,
+        evidence,
+        checks: [
+          {
+            check: grading === 'state' ? 'member' : 'page',
+            status: 'passed',
+            gradedBy: grading === 'state' ? 'scim' : 'page',
+          },
+          { check: 'sessions', status: 'not-applicable', message: 'SCIM 2.0 defines no sessions' },
+        ],
+      },
+    ],
+  });
+  const results = [passed('jit.on-state', 'state'), passed('jit.on-page', 'page-only')];
+  const report: Report = {
+    version: 1,
+    startedAt: new Date(0).toISOString(),
+    durationMs: 10,
+    summary: summarize(results),
+    results,
+  };
+
+  it('the summary counts them apart', () => {
+    expect(report.summary).to.include({ passed: 2, passedOnState: 1, passedPageOnly: 1 });
+  });
+
+  it('JUnit: a grading property, a system-out marker and the name suffix of a page-only pass', () => {
+    const doc = new DOMParser().parseFromString(renderJunit(report), 'text/xml');
+    const cases = Array.from(doc.getElementsByTagName('testcase') as unknown as ArrayLike<Element>);
+    const byClass = (c: string) => cases.find((e) => e.getAttribute('classname') === c)!;
+    const grading = (e: Element) =>
+      Array.from(e.getElementsByTagName('property') as unknown as ArrayLike<Element>)
+        .find((p) => p.getAttribute('name') === 'grading')
+        ?.getAttribute('value');
+    expect(grading(byClass('jit.on-state'))).to.equal('state');
+    expect(grading(byClass('jit.on-page'))).to.equal('page-only');
+    expect(byClass('jit.on-page').getAttribute('name')!.endsWith(PAGE_ONLY_SUFFIX)).to.equal(true);
+    expect(byClass('jit.on-state').getAttribute('name')!.endsWith(PAGE_ONLY_SUFFIX)).to.equal(false);
+    expect(byClass('jit.on-page').getElementsByTagName('system-out').length).to.equal(1);
+  });
+
+  it('HTML: a page-only pass has its own class, not the green of a pass on state; each check shows its verdict', () => {
+    const root = parse(renderHtml(report));
+    const cell = (c: string) => root.querySelector(`tr[data-case="${c}"] td.cell a`)!;
+    expect(cell('jit.on-state').classList.contains('st-passed')).to.equal(true);
+    expect(cell('jit.on-page').classList.contains('st-passed-page')).to.equal(true);
+    expect(cell('jit.on-page').classList.contains('st-passed')).to.equal(false);
+    const checks = root
+      .querySelectorAll('li.check')
+      .map((li) => [li.getAttribute('data-check'), li.getAttribute('data-status')]);
+    expect(checks).to.deep.include.members([
+      ['member', 'passed'],
+      ['page', 'passed'],
+      ['sessions', 'not-applicable'],
+    ]);
+  });
+
+  it('dot: a page-only pass has its own mark', () => {
+    const chunks: string[] = [];
+    const dot = new DotReporter(
+      new ConsoleOut({ isTTY: false, write: (s: string) => chunks.push(s) }, false),
+    );
+    for (const r of results) dot.onResult(r);
+    expect(chunks.join('')).to.equal(`.${DOT_PAGE_ONLY}`);
+  });
+
+  it('list: says what graded each pass and how many checks were not applicable', () => {
+    const lines: string[] = [];
+    const list = new ListReporter((l) => lines.push(l));
+    for (const r of results) list.onResult(r);
+    list.onEnd(report);
+    expect(lines[0]).to.include('passed on state through scim, 1 of 2 checks not applicable');
+    expect(lines[1]).to.include('passed page only, 1 of 2 checks not applicable');
+    expect(lines.at(-1)).to.include('2 passed (1 on state, 1 page only)');
+  });
+});
+
+describe('harness: every check of a step runs, each with its own verdict (Ledgerly, SCIM observer)', function () {
+  this.timeout(120_000);
+  const FIXTURE = join(ROOT, 'test/harness/fixtures/checks/not-applicable-then-wrong-role.yaml');
+  const dir = mkdtempSync(join(tmpdir(), 'harness-checks-'));
+  let idpPort = 0;
+  let metadata: Record<string, string> = {};
+  before(async () => {
+    idpPort = await freePort();
+    metadata = await idpMetadataAt(idpPort);
+  });
+
+  it('a step whose first check is not applicable still fails on its second against a wrong SP', async () => {
+    const sp = await ForeignSp.start({ idps: metadata, wrong: 'roles' });
+    try {
+      const { code, report } = await runTarget(ledgerlyTarget(sp, idpPort, 'scim'), FIXTURE, dir);
+      const r = report.results[0]!;
+      expect(code).to.equal(1);
+      expect(r.status).to.equal('failed');
+      const step = r.steps.at(-1)!;
+      expect(step).to.include({ status: 'failed', code: 'ERR_CHECK_MEMBER_STATE' });
+      expect(step.checks?.map((c) => [c.check, c.status, c.gradedBy ?? null])).to.deep.equal([
+        ['sessions', 'not-applicable', null],
+        ['member', 'failed', 'scim'],
+        ['page', 'passed', 'page'],
+      ]);
+      expect(step.checks![0]!.message).to.be.a('string').and.not.equal('');
+      expect(step.checks![1]!.code).to.equal('ERR_CHECK_MEMBER_STATE');
+      expect(r.checks).to.include({ passed: 2, failed: 1, notApplicable: 1 });
+    } finally {
+      await sp.close();
+    }
+  });
+
+  it('against a right SP the same case passes on state, and says one check was not applicable', async () => {
+    const sp = await ForeignSp.start({ idps: metadata });
+    try {
+      const { code, report } = await runTarget(ledgerlyTarget(sp, idpPort, 'scim'), FIXTURE, dir);
+      const r = report.results[0]!;
+      expect(code).to.equal(0);
+      expect(r).to.include({ status: 'passed', grading: 'state' });
+      expect(r.checks).to.include({ passed: 3, onState: 1, failed: 0, notApplicable: 1 });
+      expect(r.steps.at(-1)!.checks?.map((c) => c.status)).to.deep.equal([
+        'not-applicable',
+        'passed',
+        'passed',
+      ]);
+      expect(report.summary).to.include({ passedOnState: 1, passedPageOnly: 0 });
+    } finally {
+      await sp.close();
+    }
+  });
+
+  it('a run whose only checks read state, against a target without an observer, graded nothing: exit 2', async () => {
+    const sp = await ForeignSp.start({ idps: metadata });
+    try {
+      const { code, report } = await runTarget(
+        ledgerlyTarget(sp, idpPort, 'none'),
+        join(ROOT, 'test/harness/fixtures/suite/not-on-google.yaml'),
+        dir,
+        ['--idp', 'okta'],
+      );
+      const r = report.results[0]!;
+      expect(r.status).to.equal('not-applicable');
+      expect(r.steps.at(-1)!.checks?.map((c) => c.status)).to.deep.equal(['not-applicable']);
+      expect(r.message).to.be.a('string').and.not.equal('');
+      expect(code).to.equal(2);
+    } finally {
+      await sp.close();
+    }
+  });
+
+  it('without an observer the page alone grades it: passed, page only', async () => {
+    const sp = await ForeignSp.start({ idps: metadata, wrong: 'roles' });
+    try {
+      const { code, report } = await runTarget(ledgerlyTarget(sp, idpPort, 'none'), FIXTURE, dir);
+      const r = report.results[0]!;
+      expect(code).to.equal(0);
+      expect(r).to.include({ status: 'passed', grading: 'page-only' });
+      expect(r.checks).to.include({ passed: 2, onState: 0, notApplicable: 2 });
+      expect(r.steps.at(-1)!.checks?.map((c) => c.status)).to.deep.equal([
+        'not-applicable',
+        'not-applicable',
+        'passed',
+      ]);
+      expect(report.summary).to.include({ passedOnState: 0, passedPageOnly: 1 });
+    } finally {
+      await sp.close();
+    }
   });
 });

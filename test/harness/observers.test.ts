@@ -41,7 +41,10 @@ describe('harness: observers other than our admin API grade an SP we did not wri
           // Sessions: SCIM has none, so that check is not applicable through it, never passed.
           expect(r.steps[3]!.status).to.equal(kind === 'scim' ? 'not-applicable' : 'passed');
           if (kind === 'scim') expect(r.steps[3]!.message).to.match(/SCIM 2\.0 defines none/);
+          // A step none of whose checks could run leaves the case not applicable; a pass was graded on state.
           expect(r.status).to.equal(kind === 'scim' ? 'not-applicable' : 'passed');
+          if (kind !== 'scim') expect(r.grading).to.equal('state');
+          expect(r.checks?.notApplicable).to.equal(kind === 'scim' ? 1 : 0);
         } finally {
           await sp.close();
         }
@@ -85,10 +88,12 @@ describe('harness: observers other than our admin API grade an SP we did not wri
     try {
       const { code, report } = await runTarget(ledgerlyTarget(sp, idpPort, 'none'), JIT, dir);
       const r = report.results[0]!;
-      // The run graded nothing: no pass.
+      // Two of its steps could not be graded at all: not applicable, and a run that graded nothing.
       expect(code).to.equal(2);
       expect(r.observer).to.equal('none');
       expect(stepStatuses(r)).to.deep.equal(['passed', 'passed', 'not-applicable', 'not-applicable']);
+      expect(r.status).to.equal('not-applicable');
+      expect(r.checks).to.include({ passed: 1, onState: 0, notApplicable: 2 });
     } finally {
       await sp.close();
     }

@@ -54,7 +54,17 @@ function checkSamlEvidence(report: Report) {
 describe('harness: jit.new-user end to end', () => {
   it('passes with the http driver, with the signed SAML Response as evidence', async () => {
     const report = await runNewUser('http');
-    expect(report.summary).to.deep.equal({ passed: 1, failed: 0, skipped: 0, errors: 0, notApplicable: 0 });
+    expect(report.summary).to.deep.equal({
+      passed: 1,
+      passedOnState: 1,
+      passedPageOnly: 0,
+      failed: 0,
+      skipped: 0,
+      errors: 0,
+      notApplicable: 0,
+    });
+    expect(report.results[0]).to.include({ grading: 'state' });
+    expect(report.results[0]!.checks).to.include({ failed: 0, notApplicable: 0 });
     expect(report.results[0]).to.include({
       case: 'jit.new-user',
       idp: 'okta',

@@ -148,7 +148,7 @@ describe('harness: a crashed or hung target becomes an error and the run goes on
     });
     expect(codes(report)).to.deep.equal(['ERR_WORKER_CRASHED', 'passed', 'passed', 'not-applicable']);
     expect(report.results[0]!.message).to.match(/signal SIGKILL/);
-    expect(report.summary).to.deep.equal({ passed: 2, failed: 0, skipped: 0, errors: 1, notApplicable: 1 });
+    expect(report.summary).to.include({ passed: 2, failed: 0, skipped: 0, errors: 1, notApplicable: 1 });
   });
 
   it('the CLI exits once its report is written, without waiting out the step timeout of an abandoned case', async function () {

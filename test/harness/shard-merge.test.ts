@@ -63,7 +63,7 @@ describe('harness: --shard and merge-reports', function () {
   });
 
   it('merge-reports gives the summary and result set of the unsharded run, in plan order, and exits as it would', async () => {
-    expect(whole.summary).to.deep.equal({ passed: 7, failed: 4, skipped: 0, errors: 0, notApplicable: 1 });
+    expect(whole.summary).to.include({ passed: 7, failed: 4, skipped: 0, errors: 0, notApplicable: 1 });
     const out = join(mkdtempSync(join(tmpdir(), 'harness-merged-')), 'merged.json');
     const code = await main([
       'merge-reports',

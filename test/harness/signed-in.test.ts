@@ -8,9 +8,8 @@ import { HttpDriver } from '../../harness/src/drivers/http-driver.js';
 import { ExternalTarget, loadTargetFile } from '../../harness/src/env/external-target.js';
 import { referenceSignedIn } from '../../harness/src/env/reference-markup.js';
 import type { RunTarget } from '../../harness/src/env/target.js';
-import { CheckFailed, NotApplicable, type InputError } from '../../harness/src/errors.js';
-import type { RunContext } from '../../harness/src/steps/context.js';
-import { CHECKS } from '../../harness/src/steps/expect.js';
+import type { InputError } from '../../harness/src/errors.js';
+import { pageVerdict } from '../helpers/page-verdict.js';
 
 /**
  * A tiny SP whose pages say who is signed in: /login?as=<email> sets the session cookie, /home shows
@@ -80,18 +79,9 @@ async function runTargetFor(signedIn: Record<string, string>, base: string): Pro
   });
 }
 
-/** The verdict of `page: { signedInAs }` on the driver's current page: passed, or the error's code. */
-async function signedInAsVerdict(target: RunTarget, driver: HttpDriver, email: string): Promise<string> {
-  const ctx = { target, driver, observed: {} } as unknown as RunContext;
-  try {
-    await CHECKS.page(ctx, { signedInAs: email });
-    return 'passed';
-  } catch (e) {
-    if (e instanceof CheckFailed) return e.code;
-    if (e instanceof NotApplicable) return `not-applicable: ${e.message}`;
-    throw e;
-  }
-}
+/** The verdict of `page: { signedInAs }` on the driver's current page. */
+const signedInAsVerdict = (target: RunTarget, driver: HttpDriver, email: string) =>
+  pageVerdict(target, driver, { signedInAs: email });
 
 describe('harness: who is signed in (signedIn readers and page.signedInAs)', () => {
   let sp: { url: string; server: Server };

@@ -17,12 +17,13 @@ import { spKeys } from './world.js';
  * state in memory.
  *
  * `wrong: 'roles'` makes it a wrong SP: JIT and SCIM give every new member Admin everywhere,
- * ignoring the role attributes.
+ * ignoring the role attributes. `wrong: 'keepsDeactivated'` lets a deactivated member keep her
+ * session and sign in again.
  */
 export interface ForeignSpOptions {
   /** IdP metadata per tenant (okta, onelogin, …), as the SP's admin uploaded it. */
   idps: Record<string, string>;
-  wrong?: 'roles';
+  wrong?: 'roles' | 'keepsDeactivated';
   /** How the ACS reads a response; default: saml2-js, as configured. test/vulnerable-sps/ plugs flawed readers in. */
   readResponse?: ResponseReader;
   scimToken?: string;
@@ -158,6 +159,7 @@ export class ForeignSp {
 
   private routes(app: express.Express, opts: ForeignSpOptions): void {
     const wrong = opts.wrong === 'roles';
+    const keepsDeactivated = opts.wrong === 'keepsDeactivated';
     const form = express.urlencoded({ extended: false });
     const tenantOf = (req: Request, res: Response): [string, Tenant] | undefined => {
       const name = String(req.params.t);
@@ -168,7 +170,7 @@ export class ForeignSp {
     const who = (req: Request, t: Tenant): string | undefined => {
       const sid = /(?:^|;\s*)lsid=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
       const email = sid ? t.sessions.get(sid) : undefined;
-      return email && t.members.get(email)?.active ? email : undefined;
+      return email && (t.members.get(email)?.active || keepsDeactivated) ? email : undefined;
     };
     const home = (name: string) => `${this.url}/t/${name}/app`;
 
@@ -230,7 +232,7 @@ export class ForeignSp {
               active: true,
               grants: this.grantsFrom(attrs, wrong),
             });
-          if (!t.members.get(email)!.active)
+          if (!t.members.get(email)!.active && !keepsDeactivated)
             return void res.status(403).send(page('Ledgerly', '<p>Your access was removed.</p>'));
           const sid = randomBytes(12).toString('hex');
           t.sessions.set(sid, email);

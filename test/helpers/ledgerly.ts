@@ -78,6 +78,11 @@ export function ledgerlyTarget(sp: ForeignSp, idpPort: number, observer: Observe
       settings: { jit: true, environments: ['DEV', 'TEST', 'PROD'], customRoles: ['mktg_ops'] },
     },
     signedIn: { pattern: 'Welcome back, {email}' },
+    outcomes: {
+      refused: { text: 'We could not sign you in', status: 400 },
+      lockedOut: { text: 'Your access was removed', status: 403 },
+      signedOut: { text: 'You are signed out of Ledgerly' },
+    },
     idp: { port: idpPort },
     scim: { baseUrl: `${t}/scim/v2`, token: sp.scimToken },
     ...(observer === 'none' ? {} : { observer: observers[observer] }),

@@ -9,7 +9,7 @@ import { MailCatcher } from './mail-catcher.js';
 import { ReferenceApiObserver } from './observers/reference-api.js';
 import { IN_PROCESS_MEMORY } from './sp-memory.js';
 import type { PageMap } from './pages.js';
-import { referenceRefusalCode, referenceSignedIn } from './reference-markup.js';
+import { referenceOutcomes, referenceRefusalCode, referenceSignedIn } from './reference-markup.js';
 import { customRoleBody, type RunSpec, type RunTarget, type Target, type WorkspaceSpec } from './target.js';
 
 const spKeys = () => ({
@@ -159,6 +159,7 @@ function view(
       await admin('PUT', `/workspaces/${workspace}/saml`, { metadataXml, ...settings });
     },
     signedIn: referenceSignedIn(sp.url),
+    outcome: referenceOutcomes(sp.url),
     refusalCode: referenceRefusalCode,
     memory: IN_PROCESS_MEMORY,
     admin,

@@ -3,6 +3,7 @@ import { HarnessError } from '../errors.js';
 import { httpExchange, whyNoAnswer, type HttpAnswer } from '../http-exchange.js';
 import { capabilitiesOf, declaredSloUrls, type TargetCapabilities } from './capabilities.js';
 import { expectOk } from './clients.js';
+import { fileOutcomes } from './file-outcomes.js';
 import { fileSignedInReader } from './file-signed-in.js';
 import { observerFor } from './observers/index.js';
 import { absolutePage, type PageMap, type PageName } from './pages.js';
@@ -130,6 +131,7 @@ export class ExternalTarget implements Target {
       observer: observerFor(f, workspace, fill),
       configureSaml,
       signedIn: fileSignedInReader(f.signedIn, fill),
+      outcome: fileOutcomes(f.outcomes, fill),
       ...(admin ? { admin } : {}),
       ...(f.scim ? { scim: { baseUrl: fill(f.scim.baseUrl), token: scimToken ?? '' } } : {}),
       ...(this.sharedState ? { keepIdpTenant: true } : {}),

@@ -7,7 +7,9 @@ import { PROJECT_ROOT, displayPath } from '../paths.js';
 import { JsonPathError, compileJsonPath } from './json-path.js';
 import type { MemberFieldPaths } from './observers/member-fields.js';
 import type { ScimObserverPaths } from './observers/scim-observer.js';
+import type { OutcomeSection } from './file-outcomes.js';
 import { captureGroups, type SignedInSection } from './file-signed-in.js';
+import type { Outcome } from './outcomes.js';
 import { PAGE_PLACEHOLDERS, type PageName } from './pages.js';
 
 export const TARGET_SCHEMA = join(PROJECT_ROOT, 'harness', 'target.schema.json');
@@ -74,6 +76,8 @@ export interface TargetFile {
     settings?: TargetSettings;
   };
   signedIn: SignedInSection;
+  /** How the SP shows each outcome scenarios expect (env/outcomes.ts). */
+  outcomes?: Partial<Record<Outcome, OutcomeSection>>;
   idp?: { host?: string; port?: number; publicUrl?: string };
   admin?: ReferenceApiSection;
   observer?: ObserverSection;
@@ -134,6 +138,15 @@ function checkJsonPath(at: LocatedDocument, segments: (string | number)[], value
   }
 }
 
+function regexProblems(at: LocatedDocument, segments: string[], source: string): InputProblem[] {
+  try {
+    new RegExp(source);
+    return [];
+  } catch (e) {
+    return [problemAt(at, segments, `not a regular expression: ${(e as Error).message}`)];
+  }
+}
+
 /** `signedIn` must name who: one of text, pattern, whoami, each readable. */
 function signedInProblems(at: LocatedDocument, s: SignedInSection): InputProblem[] {
   const out: InputProblem[] = [];
@@ -153,8 +166,8 @@ function signedInProblems(at: LocatedDocument, s: SignedInSection): InputProblem
             `has ${captureGroups(source)} capture groups: put {email} where the email stands, or capture it with exactly one group`,
           ),
         );
-    } catch (e) {
-      out.push(problemAt(at, ['signedIn', 'pattern'], `not a regular expression: ${(e as Error).message}`));
+    } catch {
+      out.push(...regexProblems(at, ['signedIn', 'pattern'], source));
     }
   }
   if (s.whoami !== undefined) out.push(...checkUrl(at, ['signedIn', 'whoami'], s.whoami));
@@ -221,6 +234,10 @@ function meaningProblems(
   for (const [page, v] of Object.entries(t.sp.pages ?? {}))
     out.push(...checkUrl(at, ['sp', 'pages', page], v, PAGE_PLACEHOLDERS[page as PageName] ?? [], true));
   out.push(...signedInProblems(at, t.signedIn));
+  for (const [name, o] of Object.entries(t.outcomes ?? {})) {
+    if (o.url !== undefined) out.push(...checkUrl(at, ['outcomes', name, 'url'], o.url));
+    if (o.pattern !== undefined) out.push(...regexProblems(at, ['outcomes', name, 'pattern'], o.pattern));
+  }
   if (t.sp.signingCertFile) {
     if (t.sp.signingCertificate)
       out.push(

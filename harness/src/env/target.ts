@@ -2,6 +2,7 @@ import type { IdpId } from '../scenario/types.js';
 import type { SpMemory } from './sp-memory.js';
 import type { MailCatcher } from './mail-catcher.js';
 import type { Observer } from './observers/observer.js';
+import type { OutcomeRecogniser } from './outcomes.js';
 import type { PageMap } from './pages.js';
 import type { SignedInReader } from './signed-in.js';
 import type { SloUrls } from './sp-metadata.js';
@@ -40,6 +41,8 @@ export interface RunTarget {
   ): Promise<void>;
   /** Who the page (or, where the target says so, a request in the same session) shows signed in (env/signed-in.ts). */
   signedIn: SignedInReader;
+  /** Recognises the SP's outcomes on a page (env/outcomes.ts); absent: the target recognises none. */
+  outcome?: OutcomeRecogniser;
   /**
    * The code a refusal page of the SP shows, read by the target's own recogniser; absent when
    * the target cannot recognise one (then expect.refused grades the effect only).

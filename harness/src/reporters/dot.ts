@@ -1,4 +1,4 @@
-import { idpLabel, type CaseResult, type Report, type Status } from '../model.js';
+import { idpLabel, passedText, type CaseResult, type Report, type Status } from '../model.js';
 import type { ConsoleOut } from './console.js';
 import { stdoutConsole } from './console.js';
 import type { BeginInfo, Reporter } from './reporter.js';
@@ -11,9 +11,12 @@ export const DOT: Record<Status, string> = {
   'not-applicable': '-',
 };
 
+/** A pass graded on the page only: not the same mark as one graded on the SP's state. */
+export const DOT_PAGE_ONLY = 'o';
+
 const PER_LINE = 60;
 
-/** One character per result (`.` passed, `F` failed, `E` error, `-` not applicable, `,` skipped), then what went wrong. */
+/** One character per result (`.` passed on state, `o` passed on the page only, `F` failed, `E` error, `-` not applicable, `,` skipped), then what went wrong. */
 export class DotReporter implements Reporter {
   private written = 0;
   private readonly bad: CaseResult[] = [];
@@ -25,7 +28,8 @@ export class DotReporter implements Reporter {
 
   onResult(r: CaseResult): void {
     this.written++;
-    this.out.write(DOT[r.status] + (this.written % PER_LINE === 0 ? '\n' : ''));
+    const mark = r.status === 'passed' && r.grading !== 'state' ? DOT_PAGE_ONLY : DOT[r.status];
+    this.out.write(mark + (this.written % PER_LINE === 0 ? '\n' : ''));
     if (r.status === 'failed' || r.status === 'error') this.bad.push(r);
   }
 
@@ -43,7 +47,7 @@ export class DotReporter implements Reporter {
     const s = report.summary;
     this.out.line('');
     this.out.line(
-      `${s.passed} passed, ${s.failed} failed, ${s.errors} errors, ${s.notApplicable} not applicable, ${s.skipped} skipped (${(report.durationMs / 1000).toFixed(1)} s)`,
+      `${passedText(s)}, ${s.failed} failed, ${s.errors} errors, ${s.notApplicable} not applicable, ${s.skipped} skipped (${(report.durationMs / 1000).toFixed(1)} s)`,
     );
   }
 }

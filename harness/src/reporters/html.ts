@@ -2,8 +2,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import {
   NO_IDP,
+  gradingLabel,
   idpLabel,
+  notApplicableChecksText,
   type CaseResult,
+  type CheckResult,
   type MailEvidence,
   type Report,
   type ScimExchange,
@@ -30,10 +33,31 @@ const LABEL: Record<Status, string> = {
   'not-applicable': 'n/a',
 };
 
+/** A result's look: a pass graded on the page only is not the same green as one graded on state. */
+type Look = Status | 'passed-page';
+const lookOf = (r: CaseResult): Look =>
+  r.status === 'passed' && r.grading !== 'state' ? 'passed-page' : r.status;
+const LOOK_LABEL: Record<Look, string> = { ...LABEL, passed: 'passed', 'passed-page': 'page only' };
+
 /** Severity order: a cell holding several results (drivers, variants) shows the worst. */
-const SEVERITY: Status[] = ['error', 'failed', 'passed', 'skipped', 'not-applicable'];
-const worst = (rs: CaseResult[]): Status =>
-  SEVERITY.find((s) => rs.some((r) => r.status === s)) ?? 'not-applicable';
+const SEVERITY: Look[] = ['error', 'failed', 'passed-page', 'passed', 'skipped', 'not-applicable'];
+const worst = (rs: CaseResult[]): Look =>
+  SEVERITY.find((s) => rs.some((r) => lookOf(r) === s)) ?? 'not-applicable';
+
+const CHECK_GRADED: Record<string, string> = { page: 'on the page' };
+
+/** Each check of a step with its own verdict: what graded it, or why it failed or did not apply. */
+function checksHtml(checks: readonly CheckResult[]): string {
+  return `<ul class="checks">${checks
+    .map((c) => {
+      const look = c.status === 'passed' && c.gradedBy === 'page' ? 'passed-page' : c.status;
+      const graded = c.gradedBy
+        ? ` <span class="k">${esc(CHECK_GRADED[c.gradedBy] ?? `on state through ${c.gradedBy}`)}</span>`
+        : '';
+      return `<li class="check" data-check="${esc(c.check)}" data-status="${esc(c.status)}"><span class="badge st-${look}">${LABEL[c.status]}</span> <code>${esc(c.check)}</code>${graded}${c.message ? ` · ${esc(c.message)}` : ''}${c.code ? ` <code>${esc(c.code)}</code>` : ''}</li>`;
+    })
+    .join('')}</ul>`;
+}
 
 const variantText = (r: CaseResult) =>
   [r.driver, ...Object.entries(r.variant).map(([k, v]) => `${k}=${v}`)].join(', ');
@@ -91,6 +115,7 @@ function mailEntry(m: MailEvidence): string {
 function stepHtml(s: StepResult, n: number, baseDir: string): string {
   const ev = s.evidence;
   const parts: string[] = [];
+  if (s.checks?.length) parts.push(checksHtml(s.checks));
   if (s.message)
     parts.push(`<div class="msg">${esc(s.message)}${s.code ? ` <code>${esc(s.code)}</code>` : ''}</div>`);
   if (ev.http?.length) {
@@ -140,14 +165,18 @@ function stepHtml(s: StepResult, n: number, baseDir: string): string {
   );
 }
 
-/** Which observer read the SP's state for a result (CaseResult.observer). */
+/** Which observer read the SP's state for a result (CaseResult.observer), and what graded a pass. */
 const observerText = (r: CaseResult) =>
-  r.observer && r.observer !== 'none' ? `state read through ${r.observer}` : 'no state read';
+  (r.status === 'passed'
+    ? `passed ${gradingLabel(r)}`
+    : r.observer && r.observer !== 'none'
+      ? `state read through ${r.observer}`
+      : 'no state read') + notApplicableChecksText(r);
 
 function detailHtml(r: CaseResult, id: string, baseDir: string): string {
   return (
     `<section class="detail" id="${id}"><a class="close" href="#matrix">close ✕</a>` +
-    `<h2><span class="badge st-${r.status}">${LABEL[r.status]}</span> ${esc(r.case)} · ${esc(idpLabel(r.idp))} · ${esc(variantText(r))}</h2>` +
+    `<h2><span class="badge st-${lookOf(r)}" data-grading="${esc(r.grading ?? '')}">${LOOK_LABEL[lookOf(r)]}</span> ${esc(r.case)} · ${esc(idpLabel(r.idp))} · ${esc(variantText(r))}</h2>` +
     (r.title ? `<p class="title">${esc(r.title)}</p>` : '') +
     `<p class="meta">${esc(r.scenario)} · ${r.durationMs} ms · ${esc(observerText(r))}</p>` +
     (r.message ? `<div class="msg">${esc(r.message)}</div>` : '') +
@@ -170,12 +199,14 @@ table.matrix{border-collapse:collapse;background:#fff;box-shadow:0 1px 2px #0002
 .case-title{color:#5b6570;font-size:12px}.group td{background:#eef1f4;font-weight:700}
 .st-passed{background:#2e9d5b;color:#fff}.st-failed{background:#d23c3c;color:#fff}
 .st-error{background:#e08a00;color:#fff}.st-skipped{background:#b8bfc7;color:#222}
-.st-not-applicable{background:#e3e6ea;color:#555}.cell.empty{background:#fafbfc;color:#aaa}
+.st-not-applicable{background:#e3e6ea;color:#555}
+.st-passed-page{background:#d4efdd;color:#1d5a34;box-shadow:inset 0 0 0 2px #2e9d5b}
+.checks{list-style:none;padding:0;margin:4px 0}.check{margin:2px 0}.cell.empty{background:#fafbfc;color:#aaa}
 .badge{display:inline-block;padding:1px 7px;border-radius:9px;font-size:12px;font-weight:700}
 .detail{display:none;background:#fff;margin:16px 0;padding:12px 18px;box-shadow:0 1px 3px #0003}
 .detail:target{display:block}.close{float:right}.meta,.title{color:#5b6570;margin:4px 0}
 .timeline{list-style:none;padding:0}.step{border-left:4px solid #dde1e6;margin:8px 0;padding:4px 12px;background:#fff}
-.step.st-passed{border-color:#2e9d5b}.step.st-failed{border-color:#d23c3c}.step.st-error{border-color:#e08a00}
+.step.st-passed{border-color:#2e9d5b}.step.st-passed-page{border-color:#8fd0a8}.step.st-failed{border-color:#d23c3c}.step.st-error{border-color:#e08a00}
 .step{color:inherit}.step .head .name{font-weight:600}.dur,.k{color:#5b6570;font-size:12px}
 pre{background:#f3f4f6;padding:8px;overflow:auto;max-height:480px;font:12px/1.35 ui-monospace,Menlo,Consolas,monospace;white-space:pre}
 .msg{background:#fff4f0;border:1px solid #f2c4b5;padding:6px 8px;margin:6px 0;white-space:pre-wrap}
@@ -214,7 +245,7 @@ export function renderHtml(report: Report, opts: { baseDir?: string } = {}): str
       rows += `<td class="cell st-${worst(cell)}" data-idp="${esc(idp)}">${cell
         .map(
           (r) =>
-            `<a class="st-${r.status}" href="#${ids.get(r)}" title="${esc(`${r.status} (${observerText(r)})${r.message ? `: ${r.message}` : ''}`)}">${LABEL[r.status]}${cell.length > 1 ? ` <small>${esc(variantText(r))}</small>` : ''}</a>`,
+            `<a class="st-${lookOf(r)}" href="#${ids.get(r)}" title="${esc(`${r.status} (${observerText(r)})${r.message ? `: ${r.message}` : ''}`)}">${LOOK_LABEL[lookOf(r)]}${cell.length > 1 ? ` <small>${esc(variantText(r))}</small>` : ''}</a>`,
         )
         .join('')}</td>`;
     }
@@ -225,7 +256,7 @@ export function renderHtml(report: Report, opts: { baseDir?: string } = {}): str
     `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
     `<title>idp-harness report ${esc(report.startedAt)}</title><style>${STYLE}</style></head><body>` +
     `<header><h1>idp-harness conformance report</h1><div class="sum">` +
-    `<span class="badge st-passed">${s.passed} passed</span><span class="badge st-failed">${s.failed} failed</span>` +
+    `<span class="badge st-passed">${s.passedOnState} passed on state</span><span class="badge st-passed-page">${s.passedPageOnly} passed, page only</span><span class="badge st-failed">${s.failed} failed</span>` +
     `<span class="badge st-error">${s.errors} errors</span><span class="badge st-not-applicable">${s.notApplicable} not applicable</span>` +
     `<span class="badge st-skipped">${s.skipped} skipped</span>` +
     `<span>started ${esc(report.startedAt)} · ${(report.durationMs / 1000).toFixed(1)} s · ${report.results.length} case runs</span></div></header>` +

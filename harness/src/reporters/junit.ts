@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { idpLabel, type CaseResult, type Report } from '../model.js';
+import { gradingLabel, idpLabel, notApplicableChecksText, type CaseResult, type Report } from '../model.js';
 import type { Reporter } from './reporter.js';
 
 const x = (s: unknown) =>
@@ -14,7 +14,16 @@ function variantLabel(r: CaseResult): string {
   return [idpLabel(r.idp), r.driver, ...v].join(', ');
 }
 
-/** One testcase per (case, idp, variant), one testsuite per case group, as CI systems read it. */
+/** A pass graded on the page only is named so, for CI test tabs that show only names and colours. */
+export const PAGE_ONLY_SUFFIX = ' (page only)';
+
+const pageOnly = (r: CaseResult) => r.status === 'passed' && r.grading !== 'state';
+
+/**
+ * One testcase per (case, idp, variant), one testsuite per case group, as CI systems read it.
+ * A pass carries a `grading` property (`state` or `page-only`) and says in system-out what
+ * graded it; a pass on the page only has the name suffix " (page only)".
+ */
 export function renderJunit(report: Report): string {
   const groups = new Map<string, CaseResult[]>();
   for (const r of report.results) {
@@ -28,8 +37,17 @@ export function renderJunit(report: Report): string {
     const time = results.reduce((a, r) => a + r.durationMs, 0) / 1000;
     out += `  <testsuite name="${x(group)}" tests="${results.length}" failures="${count('failed')}" errors="${count('error')}" skipped="${count('skipped') + count('not-applicable')}" time="${time.toFixed(3)}" timestamp="${x(report.startedAt)}">\n`;
     for (const r of results) {
-      out += `    <testcase classname="${x(r.case)}" name="${x(`${r.case} [${variantLabel(r)}]`)}" file="${x(r.scenario)}" time="${(r.durationMs / 1000).toFixed(3)}">\n`;
-      out += `      <properties>${r.requirements.map((q) => `<property name="requirement" value="${x(q)}"/>`).join('')}<property name="observer" value="${x(r.observer ?? 'none')}"/></properties>\n`;
+      out += `    <testcase classname="${x(r.case)}" name="${x(`${r.case} [${variantLabel(r)}]${pageOnly(r) ? PAGE_ONLY_SUFFIX : ''}`)}" file="${x(r.scenario)}" time="${(r.durationMs / 1000).toFixed(3)}">\n`;
+      const grading =
+        r.status === 'passed'
+          ? `<property name="grading" value="${pageOnly(r) ? 'page-only' : 'state'}"/>`
+          : '';
+      const checksNa = r.checks?.notApplicable
+        ? `<property name="checks.notApplicable" value="${r.checks.notApplicable}"/>`
+        : '';
+      out += `      <properties>${r.requirements.map((q) => `<property name="requirement" value="${x(q)}"/>`).join('')}<property name="observer" value="${x(r.observer ?? 'none')}"/>${grading}${checksNa}</properties>\n`;
+      if (r.status === 'passed')
+        out += `      <system-out>${x(`passed ${gradingLabel(r)}${notApplicableChecksText(r)}`)}</system-out>\n`;
       if (r.status === 'failed')
         out += `      <failure message="${x(r.message)}" type="failed">${x(stepsText(r))}</failure>\n`;
       if (r.status === 'error')

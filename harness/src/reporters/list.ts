@@ -1,4 +1,12 @@
-import { idpLabel, type CaseResult, type Report, type Status } from '../model.js';
+import {
+  gradingLabel,
+  idpLabel,
+  notApplicableChecksText,
+  passedText,
+  type CaseResult,
+  type Report,
+  type Status,
+} from '../model.js';
 import { stdoutConsole } from './console.js';
 import type { BeginInfo, Reporter } from './reporter.js';
 
@@ -27,8 +35,9 @@ export class ListReporter implements Reporter {
   onResult(r: CaseResult): void {
     const label = `${MARK[r.status]} ${r.case} [${idpLabel(r.idp)}/${r.driver}]`;
     const state = r.observer && r.observer !== 'none' ? `, state read through ${r.observer}` : '';
+    const how = r.status === 'passed' ? `, passed ${gradingLabel(r)}` : state;
     this.out(
-      `  ${label} ${r.status === 'not-applicable' ? `not applicable: ${r.message ?? ''}` : `(${r.durationMs} ms${state})`}`,
+      `  ${label} ${r.status === 'not-applicable' ? `not applicable: ${r.message ?? ''}` : `(${r.durationMs} ms${how}${notApplicableChecksText(r)})`}`,
     );
     if (r.status === 'failed' || r.status === 'error') {
       for (const s of r.steps.filter((x) => x.status === 'failed' || x.status === 'error')) {
@@ -42,7 +51,7 @@ export class ListReporter implements Reporter {
     const s = report.summary;
     this.out('');
     this.out(
-      `${s.passed} passed, ${s.failed} failed, ${s.errors} errors, ${s.notApplicable} not applicable, ${s.skipped} skipped (${(report.durationMs / 1000).toFixed(1)} s)`,
+      `${passedText(s)}, ${s.failed} failed, ${s.errors} errors, ${s.notApplicable} not applicable, ${s.skipped} skipped (${(report.durationMs / 1000).toFixed(1)} s)`,
     );
   }
 }

@@ -21,6 +21,8 @@ export class ProgressReporter implements Reporter {
     skipped: 0,
     'not-applicable': 0,
   };
+  /** Passes graded on the page only, of counts.passed. */
+  private pageOnly = 0;
   private lastPlainAt = 0;
   private lastPlainDone = 0;
 
@@ -38,10 +40,11 @@ export class ProgressReporter implements Reporter {
 
   onRunEnd(r: CaseResult, done: number, total: number): void {
     this.counts[r.status]++;
+    if (r.status === 'passed' && r.grading !== 'state') this.pageOnly++;
     const c = this.counts;
     const secs = ((this.now() - this.started) / 1000).toFixed(1);
     const counts = [
-      `${c.passed} passed`,
+      `${c.passed} passed${this.pageOnly ? ` (${this.pageOnly} page only)` : ''}`,
       c.failed ? `${c.failed} failed` : '',
       c.error ? `${c.error} error${c.error === 1 ? '' : 's'}` : '',
       c['not-applicable'] ? `${c['not-applicable']} n/a` : '',

@@ -3,8 +3,23 @@ import { join } from 'node:path';
 import type { DriverFactory } from '../drivers/driver.js';
 import { MutationPrecondition, type MockIdp } from '../env/idp.js';
 import type { RunTarget, Target } from '../env/target.js';
-import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
-import { emptyEvidence, type CaseResult, type Status, type StepResult } from '../model.js';
+import {
+  CheckFailed,
+  HarnessError,
+  NotApplicable,
+  describeError,
+  describeFailure,
+  errorCode,
+} from '../errors.js';
+import {
+  countChecks,
+  emptyEvidence,
+  gradingOf,
+  type CaseResult,
+  type CheckResult,
+  type Status,
+  type StepResult,
+} from '../model.js';
 import { takeStepTraffic, type RunContext } from '../steps/context.js';
 import { attack } from '../steps/attack.js';
 import { graphStep } from '../steps/graph.js';
@@ -62,23 +77,6 @@ async function withTimeout<T>(ms: number, what: string, work: Promise<T>): Promi
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** A HarnessError, also when another copy of the module made it (a second module loader, a plug-in target). */
-function isHarnessError(e: unknown): e is HarnessError {
-  return (
-    e instanceof HarnessError ||
-    (e instanceof Error && e.name === 'HarnessError' && typeof (e as { code?: unknown }).code === 'string')
-  );
-}
-
-function errorCode(e: unknown): string {
-  return isHarnessError(e) ? e.code : 'ERR_INTERNAL';
-}
-
-function describeError(e: unknown): string {
-  if (isHarnessError(e)) return `${e.code}: ${e.message}`;
-  return `ERR_INTERNAL: ${(e as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? String(e)}`;
 }
 
 /** IdP metadata an SP may rightly refuse to be configured from: it lists no usable signing key. */
@@ -197,6 +195,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
         }
         const t0 = Date.now();
         ctx.observed = {};
+        ctx.checks = undefined;
         let stepStatus: Status = 'passed';
         let stepMessage: string | undefined;
         let code: string | undefined;
@@ -218,11 +217,7 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
           if (e instanceof CheckFailed) {
             stepStatus = 'failed';
             code = e.code;
-            stepMessage =
-              e.message +
-              (e.expected !== undefined
-                ? ` (expected ${JSON.stringify(e.expected)}, got ${JSON.stringify(e.actual)})`
-                : '');
+            stepMessage = describeFailure(e);
           } else if (e instanceof NotApplicable) {
             stepStatus = 'not-applicable';
             stepMessage = e.message;
@@ -232,6 +227,8 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
             code = errorCode(e);
           }
         }
+        // Set by checkExpectations while the step ran (TypeScript sees only the reset above).
+        const checks = ctx.checks as CheckResult[] | undefined;
         const traffic = takeStepTraffic(ctx);
         const evidence = emptyEvidence();
         evidence.http = traffic.http;
@@ -259,11 +256,14 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
           evidence,
           ...(stepMessage ? { message: stepMessage } : {}),
           ...(code ? { code } : {}),
+          ...(checks?.length ? { checks } : {}),
         });
         if (stepStatus === 'failed' || stepStatus === 'error') {
           status = stepStatus;
           message = `${name}: ${stepMessage}`;
         } else if (stepStatus === 'not-applicable') {
+          // A step none of whose checks (or whose action) could run leaves a part of the case
+          // ungraded: the case is not applicable, whatever its other steps showed.
           status = 'not-applicable';
           message ??= `${name}: ${stepMessage}`;
         }
@@ -291,11 +291,14 @@ export async function runCase(run: PlannedRun, opts: CaseRunOptions): Promise<Ca
   const used = [target, ...Object.values(workspaceTargets).map((w) => w.target)].find(
     (t) => t?.observer?.used,
   )?.observer;
+  const checks = countChecks(steps);
   return {
     ...base,
     status,
     durationMs: Date.now() - started,
     observer: used?.kind ?? 'none',
+    ...(status === 'passed' ? { grading: gradingOf(steps) } : {}),
+    ...(checks.passed + checks.failed + checks.errors + checks.notApplicable ? { checks } : {}),
     steps,
     ...(message ? { message } : {}),
   };

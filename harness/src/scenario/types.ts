@@ -1,3 +1,4 @@
+import type { Outcome } from '../env/outcomes.js';
 import type { CustomRoleSpec } from '../env/target.js';
 
 /** A scenario file as the schema (scenarios/scenario.schema.json) describes it. */
@@ -17,10 +18,19 @@ export interface ScenarioUser {
 }
 
 export interface PageExpectation {
+  /** This person is signed in (the target's signedIn reader). */
   signedInAs?: string;
+  /** Nobody is signed in. */
+  nobodySignedIn?: true;
+  /** The page shows this outcome, as the target recognises it (env/outcomes.ts). */
+  shows?: Outcome;
+  /** The page does not show this outcome. */
+  notShows?: Outcome;
+  /** SP-specific: visible text. */
   contains?: string;
   notContains?: string;
   status?: number;
+  /** SP-specific: the reference SP's data-error-code. */
   errorCode?: string;
   /** The page is this named page of the target (env/pages.ts): `home`, `deepLink`, `signedOut`, `environment:TEST`. */
   at?: string;

@@ -3,7 +3,7 @@ import type { CapturedTraffic, Driver, PageState } from '../drivers/driver.js';
 import type { ObservedMember } from '../env/observers/observer.js';
 import type { ArmedMutation, MockIdp, TenantInfo } from '../env/idp.js';
 import type { RunTarget } from '../env/target.js';
-import type { MailEvidence } from '../model.js';
+import type { CheckResult, MailEvidence } from '../model.js';
 import type { IdpId } from '../scenario/types.js';
 import type { MemoryEvidence } from './attack-memory.js';
 
@@ -78,6 +78,8 @@ export interface RunContext {
   armMutation?: (mutation: string, victim?: string) => Promise<ArmedMutation | void>;
   /** The SP's state just before the last attack step, which expect.refused compares against. */
   attack?: AttackBaseline;
+  /** The verdict of each check of the current step, as checkExpectations records them. */
+  checks?: CheckResult[];
   /** Traffic of the current step that a check has already drained from the driver (see stepTraffic). */
   heldTraffic?: CapturedTraffic;
 }

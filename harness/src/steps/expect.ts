@@ -1,6 +1,8 @@
-import type { Observable, Observer } from '../env/observers/observer.js';
-import { CheckFailed, NotApplicable } from '../errors.js';
+import type { Observable, Observer, ObserverKind } from '../env/observers/observer.js';
+import { CheckFailed, NotApplicable, describeError, describeFailure, errorCode } from '../errors.js';
+import type { CheckResult } from '../model.js';
 import type { Expectations } from '../scenario/types.js';
+import { readOutcome } from '../env/read-outcome.js';
 import { describeReading, showsSignedIn } from '../env/signed-in.js';
 import { checkRefused } from './attack-grading.js';
 import { fill, lastPage, type RunContext } from './context.js';
@@ -32,19 +34,43 @@ export const CHECKS: {
   async page(ctx, e) {
     const page = lastPage(ctx);
     ctx.observed.page = { url: page.url, status: page.status, text: page.text.slice(0, 500) };
+    // What the target cannot tell: these parts are not applicable once the others have passed.
+    const unseen: string[] = [];
     if (e.status !== undefined && page.status !== e.status)
       throw new CheckFailed('ERR_CHECK_PAGE_STATUS', `page status is ${page.status}`, e.status, page.status);
-    if (e.signedInAs) {
+    if (e.signedInAs !== undefined || e.nobodySignedIn) {
       const reading = await ctx.target.signedIn(page, ctx.driver);
       ctx.observed.signedIn = reading;
-      if (reading.kind === 'unknown')
-        throw new NotApplicable(`whether ${e.signedInAs} is signed in cannot be told: ${reading.reason}`);
-      if (!showsSignedIn(reading, e.signedInAs))
+      if (reading.kind === 'unknown') unseen.push(`who is signed in cannot be told: ${reading.reason}`);
+      else if (e.signedInAs !== undefined && !showsSignedIn(reading, e.signedInAs))
         throw new CheckFailed(
           'ERR_CHECK_NOT_SIGNED_IN',
           `${e.signedInAs} is not signed in: ${describeReading(reading)}`,
           e.signedInAs,
           reading.kind === 'user' ? reading.email : 'nobody',
+        );
+      else if (e.nobodySignedIn && reading.kind === 'user')
+        throw new CheckFailed(
+          'ERR_CHECK_SIGNED_IN',
+          `nobody should be signed in: ${describeReading(reading)}`,
+          'nobody',
+          reading.email,
+        );
+    }
+    for (const [outcome, wanted] of [
+      [e.shows, true],
+      [e.notShows, false],
+    ] as const) {
+      if (outcome === undefined) continue;
+      const r = readOutcome(ctx, outcome, page);
+      ctx.observed.outcomes = { ...(ctx.observed.outcomes as object), [outcome]: r };
+      if ('unknown' in r) unseen.push(r.unknown);
+      else if (r.shown !== wanted)
+        throw new CheckFailed(
+          'ERR_CHECK_PAGE_OUTCOME',
+          `the page ${wanted ? 'does not show' : 'shows'} ${outcome}: ${r.evidence}`,
+          wanted ? outcome : `not ${outcome}`,
+          r.shown ? outcome : `not ${outcome}`,
         );
     }
     if (e.contains && !page.text.includes(fill(ctx, e.contains)))
@@ -72,6 +98,8 @@ export const CHECKS: {
       if (actual !== fill(ctx, e.path))
         throw new CheckFailed('ERR_CHECK_PAGE_PATH', `the page is at ${actual}`, fill(ctx, e.path), actual);
     }
+    if (unseen.length)
+      throw new NotApplicable(`the rest of the page matches; not seen: ${unseen.join('; ')}`);
   },
 
   async member(ctx, e) {
@@ -213,10 +241,52 @@ function sortKeys(o: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** One check's verdict from how it ended: returned (passed) or what it threw. */
+function verdictOf(check: string, thrown: unknown): CheckResult {
+  if (thrown === undefined) return { check, status: 'passed' };
+  if (thrown instanceof CheckFailed)
+    return { check, status: 'failed', message: describeFailure(thrown), code: thrown.code };
+  if (thrown instanceof NotApplicable) return { check, status: 'not-applicable', message: thrown.message };
+  return { check, status: 'error', message: describeError(thrown), code: errorCode(thrown) };
+}
+
+/**
+ * Runs every check of a step, in the order written, each to its own verdict (ctx.checks): a
+ * failed or not-applicable check does not stop the next. A check that read the SP's state
+ * through an observer says so in ctx.observed.observer; the others graded the page only. Then
+ * the step ends as its worst check: it throws the first failure, else the first error, else
+ * (when every check was not applicable) a NotApplicable with their reasons; it returns when
+ * at least one check passed and none failed or broke.
+ */
 export async function checkExpectations(ctx: RunContext, e: Expectations): Promise<void> {
+  const checks: CheckResult[] = [];
+  ctx.checks = checks;
+  const thrown = new Map<CheckResult, unknown>();
   for (const key of Object.keys(e) as (keyof Expectations)[]) {
     const value = e[key];
     if (value === undefined) continue;
-    await (CHECKS[key] as (c: RunContext, v: unknown) => Promise<void>)(ctx, value);
+    const before = ctx.observed;
+    ctx.observed = {};
+    let failure: unknown;
+    try {
+      await (CHECKS[key] as (c: RunContext, v: unknown) => Promise<void>)(ctx, value);
+    } catch (err) {
+      failure = err ?? new Error('a check threw nothing');
+    }
+    const observed = ctx.observed;
+    ctx.observed = { ...before, ...observed };
+    const result = verdictOf(key, failure);
+    if (result.status === 'passed' || result.status === 'failed')
+      result.gradedBy = typeof observed.observer === 'string' ? (observed.observer as ObserverKind) : 'page';
+    if (Object.keys(observed).length) result.observed = observed;
+    checks.push(result);
+    if (failure !== undefined) thrown.set(result, failure);
   }
+  const first = (status: CheckResult['status']) => checks.find((c) => c.status === status);
+  const worst = first('failed') ?? first('error');
+  if (worst) throw thrown.get(worst);
+  if (checks.length && checks.every((c) => c.status === 'not-applicable'))
+    throw new NotApplicable(
+      [...new Set(checks.map((c) => c.message))].join('; ') || 'no check of the step applies',
+    );
 }

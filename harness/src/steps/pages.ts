@@ -42,14 +42,26 @@ export function relayStateFor(ctx: RunContext, where: { page?: string; path?: st
   return where.path === undefined ? undefined : fill(ctx, where.path);
 }
 
-/** Whether a page's URL is a page reference's: the same origin, path and query. */
+const PLACEHOLDER = /\{[a-zA-Z]+\}/;
+
+/**
+ * Whether a page's URL is a page reference's: the same origin, path and query. A query parameter
+ * whose value the page's URL leaves open (`signIn`: `?email={email}&next={next}`) may hold anything.
+ */
 export function isAtPage(
   ctx: RunContext,
   pageUrlNow: string,
   ref: string,
 ): { ok: boolean; expected: string } {
-  const want = new URL(pageRefUrl(ctx, ref));
+  const template = pageRefUrl(ctx, ref);
+  const want = new URL(template);
   const got = new URL(pageUrlNow);
-  const same = want.origin === got.origin && want.pathname === got.pathname && want.search === got.search;
-  return { ok: same, expected: want.href };
+  const samePlace = want.origin === got.origin && want.pathname === got.pathname;
+  if (!PLACEHOLDER.test(template))
+    return { ok: samePlace && want.search === got.search, expected: want.href };
+  const fixed = [...want.searchParams].filter(([, v]) => !PLACEHOLDER.test(v));
+  return {
+    ok: samePlace && fixed.every(([k, v]) => got.searchParams.get(k) === v),
+    expected: decodeURI(want.href),
+  };
 }

@@ -160,6 +160,8 @@ export async function checkAssets(ctx: RunContext, e: NonNullable<Expectations['
     ownerActive: boolean;
   }[];
   const mine = e.owner ? assets.filter((a) => a.ownerEmail.toLowerCase() === e.owner!.toLowerCase()) : assets;
+  // The admin API is the reference SP's: this check grades state.
+  ctx.observed.observer = 'reference-api';
   ctx.observed.assets = mine;
   if (e.count !== undefined && mine.length !== e.count)
     throw new CheckFailed(

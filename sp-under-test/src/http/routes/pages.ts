@@ -47,7 +47,9 @@ export function pageRoutes(ctx: SpContext): Router {
   });
 
   r.get('/w/:ws/signed-out', (req, res) => {
-    res.type('html').send(page('Signed out', `<h1>Signed out</h1><p>You left ${esc(req.params.ws)}.</p>`));
+    res
+      .type('html')
+      .send(page('Signed out', `<h1>Signed out</h1><p data-signed-out>You left ${esc(req.params.ws)}.</p>`));
   });
 
   // Seed 000 step 8: "The user can switch between the Finance and HR workspaces".
