@@ -127,6 +127,9 @@ describe('harness: outcomes instead of an SP’s wording (page.shows)', () => {
     });
     expect(read('envDenied', page('<div data-error-code="ERR_ENV_NO_ACCESS">'))).to.include({ shown: true });
     expect(read('lockedOut', page('<div data-error-code="ERR_ENV_NO_ACCESS">'))).to.include({ shown: false });
+    // A browser serialises a bare marker attribute with an empty value.
+    expect(read('lockedOut', page('<p data-locked-out>gone</p>'))).to.include({ shown: true });
+    expect(read('lockedOut', page('<p data-locked-out="">gone</p>'))).to.include({ shown: true });
     expect(read('opened', page('<p data-signed-in-email="a@x.example">', 200))).to.include({ shown: true });
     expect(read('opened', page('<p data-signed-in-email="a@x.example">', 403))).to.include({ shown: false });
     expect(read('opened', page('<div data-error-code="ERR_ROLE_CANNOT_EDIT">', 200))).to.include({

@@ -45,10 +45,10 @@ const OUTCOME_CODES: Partial<Record<Outcome, RegExp>> = {
 
 /** Other markers by which the reference SP shows an outcome. */
 const OUTCOME_MARKERS: Partial<Record<Outcome, RegExp>> = {
-  lockedOut: /\sdata-locked-out[\s>]/,
+  lockedOut: /\sdata-locked-out[\s>=]/,
   verificationRequired: /\sdata-testid="verification-sent"/,
   editorOpened: /\sdata-testid="editor"/,
-  signedOut: /\sdata-signed-out[\s>]/,
+  signedOut: /\sdata-signed-out[\s>=]/,
 };
 
 /** The reference SP's outcomes, read from its markup on its own pages. */
