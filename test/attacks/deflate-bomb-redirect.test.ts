@@ -1,20 +1,17 @@
 import { expect } from 'chai';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { EmbeddedTarget } from '../../harness/src/env/embedded-target.js';
 import type { RunSpec, Target } from '../../harness/src/env/target.js';
 import type { Report } from '../../harness/src/model.js';
-import { plan } from '../../harness/src/runner/plan.js';
-import { runSuite } from '../../harness/src/runner/run-suite.js';
-import { loadScenarios } from '../../harness/src/scenario/load.js';
 import { DOS_MEMORY_BOUND_MIB, type MemoryEvidence } from '../../harness/src/steps/attack-memory.js';
 import { armMutation, deliverLogoutRequest } from '../../mock-idp/src/attacks/index.js';
 import { REDIRECT_BOMB_MIB } from '../../mock-idp/src/attacks/resource-exhaustion.js';
 import { signedRedirectQuery } from '../../mock-idp/src/saml/message-signature.js';
 import type { Tenant } from '../../mock-idp/src/tenant.js';
+import { runScenarios } from '../helpers/flawed-sp.js';
 import { ROOT, errorCodeOf, startWorld, type World } from '../helpers/world.js';
 import { MARIA, signInWith, spState, strictPolicy } from './forge.js';
 import { parse, redirectLogoutInflatedWhole } from './naive-verifiers.js';
@@ -134,7 +131,6 @@ class UnboundedInflateSlo implements Target {
     const rawQuery = (req.url ?? '').split('?')[1] ?? '';
     const encoded = new URLSearchParams(rawQuery).get('SAMLRequest');
     if (encoded) {
-      const { inflateRawSync } = await import('node:zlib');
       const inflated = inflateRawSync(Buffer.from(encoded, 'base64'), { maxOutputLength: TEST_CAP });
       const text = inflated.toString('utf8');
       held.push(inflated, text, parse(text));
@@ -168,20 +164,7 @@ class MemoryUnseen implements Target {
   }
 }
 
-async function run(target?: Target): Promise<Report> {
-  const runs = plan(loadScenarios([SCENARIO]), { idps: ['okta'], driver: 'http' });
-  try {
-    return await runSuite(runs, {
-      driver: 'http',
-      workers: 1,
-      reportsDir: mkdtempSync(join(tmpdir(), 'deflate-bomb-redirect-')),
-      reporters: [],
-      ...(target ? { target } : {}),
-    });
-  } finally {
-    await target?.close();
-  }
-}
+const run = (target?: Target): Promise<Report> => runScenarios([SCENARIO], ['okta'], target);
 
 const memoryOf = (report: Report) =>
   (report.results[0]!.steps.at(-1)!.evidence.observed as { memory?: MemoryEvidence }).memory;

@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { constants, deflateRawSync } from 'node:zlib';
-import { logoutRequest } from '../saml/logout.js';
-import { toWire } from '../xml/element.js';
 import { base64, parseXml, serialize } from './dom.js';
-import { ASSERTION_ONLY, asDelivery, plain } from './helpers.js';
+import { ASSERTION_ONLY, asDelivery, plain, victimLogoutRequest } from './helpers.js';
 import { inExtensions } from './placement.js';
 import type { CatalogueEntry } from './types.js';
 
@@ -75,16 +72,7 @@ export const RESOURCE_EXHAUSTION_MUTATIONS: CatalogueEntry[] = [
     conformingSp:
       "Refuses the logout message quickly with its memory bounded: it inflates at most the size it accepts for a message and stops there, whoever signed the query, and ends no one's session.",
     mutate(ctx) {
-      const request = toWire(
-        logoutRequest({
-          issuer: ctx.issuer,
-          destination: ctx.destination,
-          nameId: ctx.victimNameId,
-          nameIdFormat: ctx.nameIdFormat,
-          sessionIndex: '_' + randomBytes(12).toString('hex'),
-          now: ctx.now,
-        }),
-      );
+      const request = victimLogoutRequest(ctx);
       const head = deflateRawSync(Buffer.from(request, 'utf8'), { finishFlush: constants.Z_SYNC_FLUSH });
       return Buffer.concat([
         head,
