@@ -17,6 +17,7 @@ import { logoutRequest } from '../../mock-idp/src/saml/logout.js';
 import { toWire } from '../../mock-idp/src/xml/element.js';
 import { signEnveloped } from '../../mock-idp/src/xmldsig/sign.js';
 import { ROOT } from '../helpers/world.js';
+import { WithoutCertificate } from '../vulnerable-sps/run-cases.js';
 import { SAML, kids, logoutAnySignature, parse } from './naive-verifiers.js';
 
 /** The embedded reference SP, with its ACS URL (where the IdP posts) moved to `acsUrl`. */
@@ -27,21 +28,6 @@ class MovedAcs implements Target {
   constructor(private readonly acsUrl: string) {}
   async prepareRun(spec: RunSpec) {
     return { ...(await this.inner.prepareRun(spec)), acsUrl: this.acsUrl };
-  }
-  close() {
-    return this.inner.close();
-  }
-}
-
-/** The embedded reference SP, not saying which certificate it has (so the IdP cannot encrypt for it). */
-class NoCertificate implements Target {
-  readonly kind = 'external';
-  readonly description = 'reference SP without a declared certificate';
-  private readonly inner = new EmbeddedTarget();
-  async prepareRun(spec: RunSpec) {
-    const run = await this.inner.prepareRun(spec);
-    delete run.signingCertificatePem;
-    return run;
   }
   close() {
     return this.inner.close();
@@ -233,7 +219,7 @@ describe('harness: saml.reject grading', () => {
 
   it('makes a case whose mutation encrypts for the SP not applicable when the target declares no certificate', async () => {
     const file = join(ROOT, 'scenarios/saml-reject/plaintext-beside-encrypted.yaml');
-    const report = await run(file, new NoCertificate());
+    const report = await run(file, new WithoutCertificate());
     expect(report.results[0]!.status).to.equal('not-applicable');
     expect(report.results[0]!.message).to.match(/no SP certificate/);
     expect((await run(file)).results[0]!.status).to.equal('passed');

@@ -38,30 +38,20 @@ describe('vulnerable SPs: an attack that never reached the SP grades nothing', f
 
   it('makes every attack case an error with ERR_ATTACK_NOT_DELIVERED and the reason, none passed', async () => {
     const names = ['xsw-evil-assertion-before-signed', 'unsigned', 'audience-mismatch', 'untrusted-key'];
-    const target = new LoginUrlNowhere(url);
-    try {
-      const report = await runCases(names.map(rejectCase), target);
-      expect(report.results).to.have.length(names.length);
-      for (const r of report.results) {
-        expect(r.status, `${r.case}: ${r.message}`).to.be.oneOf(['error', 'not-applicable']);
-        if (r.status === 'error') {
-          expect(r.steps.at(-1)!.code, r.case).to.equal('ERR_ATTACK_NOT_DELIVERED');
-          expect(r.message).to.include('/tour');
-        } else expect(r.message, r.case).to.be.a('string').and.not.equal('');
-      }
-    } finally {
-      await target.close();
+    const report = await runCases(names.map(rejectCase), new LoginUrlNowhere(url));
+    expect(report.results).to.have.length(names.length);
+    for (const r of report.results) {
+      expect(r.status, `${r.case}: ${r.message}`).to.be.oneOf(['error', 'not-applicable']);
+      if (r.status === 'error') {
+        expect(r.steps.at(-1)!.code, r.case).to.equal('ERR_ATTACK_NOT_DELIVERED');
+        expect(r.message).to.include('/tour');
+      } else expect(r.message, r.case).to.be.a('string').and.not.equal('');
     }
   });
 
   it('does not pass a logout attack whose attacker never got signed in', async () => {
-    const target = new LoginUrlNowhere(url);
-    try {
-      const report = await runCases([rejectCase('logout-request-wrapped')], target);
-      expect(report.results[0]!.status).to.not.equal('passed');
-    } finally {
-      await target.close();
-    }
+    const report = await runCases([rejectCase('logout-request-wrapped')], new LoginUrlNowhere(url));
+    expect(report.results[0]!.status).to.not.equal('passed');
   });
 
   it('keeps the delivery of the hostile response as evidence when it arrived', async () => {

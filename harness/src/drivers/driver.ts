@@ -27,6 +27,8 @@ export interface CapturedSamlMessage {
   endpoint: string;
   /** HTTP-Redirect only: the query carried SigAlg and Signature (SAML Bindings 3.4.4.1). */
   querySigned?: boolean;
+  /** HTTP-Redirect only: the URL's query exactly as sent, for verifying its signature. */
+  query?: string;
   /** The decoded message, as it went over the wire. */
   xml: string;
 }

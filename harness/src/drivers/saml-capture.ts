@@ -50,7 +50,7 @@ export function captureSaml(
       param,
       binding,
       endpoint,
-      ...(binding === 'redirect' ? { querySigned } : {}),
+      ...(binding === 'redirect' ? { querySigned, query: parsed.search.replace(/^\?/, '') } : {}),
       xml,
     });
   };

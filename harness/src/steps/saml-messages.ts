@@ -1,8 +1,9 @@
 import { DOMParser } from '@xmldom/xmldom';
 import type { CapturedSamlMessage } from '../drivers/driver.js';
-import { CheckFailed } from '../errors.js';
+import { CheckFailed, NotApplicable } from '../errors.js';
 import type { SamlMessageExpectation } from '../scenario/types.js';
 import { stepTraffic, type RunContext } from './context.js';
+import { messageSignatureValid } from './message-signature.js';
 
 const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
@@ -19,6 +20,12 @@ export interface SamlMessageSummary {
   endpoint: string;
   /** A query signature (HTTP-Redirect) or a ds:Signature child of the message (HTTP-POST). */
   signed: boolean;
+  /**
+   * That signature verified with the sender's declared certificate (`valid`), did not
+   * (`invalid`), or could not be checked, for want of the sender's certificate (`unchecked`).
+   * Absent when no certificates were given to check with.
+   */
+  signature?: 'valid' | 'invalid' | 'unchecked';
   id?: string;
   inResponseTo?: string;
   /** The top-level StatusCode URN. */
@@ -42,6 +49,7 @@ const text = (el: Element | undefined) => el?.textContent?.trim() || undefined;
 export function summarizeSamlMessage(
   m: CapturedSamlMessage,
   entities: { sp: string; idp: string },
+  certificates?: { sp?: string; idp?: string },
 ): SamlMessageSummary {
   let root: Element | undefined;
   try {
@@ -63,13 +71,20 @@ export function summarizeSamlMessage(
   const status = children(children(root, SAMLP, 'Status')[0] ?? root, SAMLP, 'StatusCode')[0];
   const signed =
     m.binding === 'redirect' ? m.querySigned === true : children(root, DS, 'Signature').length > 0;
+  const from = issuer === entities.sp ? 'sp' : issuer === entities.idp ? 'idp' : 'unknown';
+  const certificate = from === 'unknown' ? undefined : certificates?.[from];
   return {
     type: root.localName,
-    from: issuer === entities.sp ? 'sp' : issuer === entities.idp ? 'idp' : 'unknown',
+    from,
     ...(issuer ? { issuer } : {}),
     binding: m.binding,
     endpoint: m.endpoint,
     signed,
+    ...(certificates && signed
+      ? {
+          signature: !certificate ? 'unchecked' : messageSignatureValid(m, certificate) ? 'valid' : 'invalid',
+        }
+      : {}),
     ...(root.getAttribute('ID') ? { id: root.getAttribute('ID')! } : {}),
     ...(root.getAttribute('InResponseTo') ? { inResponseTo: root.getAttribute('InResponseTo')! } : {}),
     ...(status?.getAttribute('Value') ? { status: status.getAttribute('Value')! } : {}),
@@ -85,7 +100,7 @@ const describe = (e: SamlMessageExpectation) =>
     e.type,
     e.from && `from the ${e.from === 'sp' ? 'SP' : 'IdP'}`,
     e.binding && `over HTTP-${e.binding === 'redirect' ? 'Redirect' : 'POST'}`,
-    e.signed !== undefined && (e.signed ? 'signed' : 'unsigned'),
+    e.signed !== undefined && (e.signed ? 'signed (the signature verifying)' : 'unsigned'),
     e.status && `with status ${e.status}`,
     e.sessionIndex !== undefined && (e.sessionIndex ? 'naming a SessionIndex' : 'naming no SessionIndex'),
     e.nameId && `for ${e.nameId}`,
@@ -104,6 +119,8 @@ function matches(
   if (e.from !== undefined && m.from !== e.from) return false;
   if (e.binding !== undefined && m.binding !== e.binding) return false;
   if (e.signed !== undefined && m.signed !== e.signed) return false;
+  // Signed means a signature that verifies, wherever certificates were given to verify it.
+  if (e.signed && m.signature !== undefined && m.signature !== 'valid') return false;
   if (e.status !== undefined) {
     const want = e.status.startsWith('urn:') ? e.status : STATUS_PREFIX + e.status;
     if (m.status !== want) return false;
@@ -137,7 +154,10 @@ export function checkSamlMessageList(
     const at = seen.findIndex((m, i) => i >= from && matches(m, e, seen.slice(0, i)));
     if (at < 0) {
       const crossed = seen
-        .map((m) => `${m.type} from ${m.from}${m.signed ? ' signed' : ''} over ${m.binding}`)
+        .map(
+          (m) =>
+            `${m.type} from ${m.from}${m.signed ? ` signed${m.signature && m.signature !== 'valid' ? ` (signature ${m.signature})` : ''}` : ''} over ${m.binding}`,
+        )
         .join('; ');
       throw new CheckFailed(
         'ERR_CHECK_SAML_MESSAGES',
@@ -154,7 +174,19 @@ export async function checkSamlMessages(
   expected: readonly SamlMessageExpectation[],
 ): Promise<void> {
   const entities = { sp: ctx.target.spEntityId, idp: ctx.tenant.entityId };
-  const seen = (stepTraffic(ctx).samlMessages ?? []).map((m) => summarizeSamlMessage(m, entities));
+  const certificates = { sp: ctx.target.signingCertificatePem, idp: ctx.tenant.certificatePem };
+  for (const e of expected) {
+    const sender = e.from ?? 'sp';
+    if (e.signed && !certificates[sender])
+      throw new NotApplicable(
+        sender === 'sp'
+          ? `a signed ${e.type} from the SP is expected, and the target declares no signing certificate to verify it with (sp.signingCertificate in a target file)`
+          : `a signed ${e.type} from the IdP is expected, and the IdP tenant's certificate is unknown`,
+      );
+  }
+  const seen = (stepTraffic(ctx).samlMessages ?? []).map((m) =>
+    summarizeSamlMessage(m, entities, certificates),
+  );
   ctx.observed.samlMessages = seen;
   checkSamlMessageList(seen, expected);
 }

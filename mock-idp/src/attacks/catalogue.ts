@@ -55,6 +55,8 @@ export function describeCatalogue(): {
   conformingSp: string;
   /** An SP may also sign the user in from the signed assertion alone, with its signed values (Mutation.signedAssertionKept). */
   signedAssertionKept: boolean;
+  /** An SP may sign in the person the whole signed text of a value names (Mutation.wholeSignedTextAllowed). */
+  wholeSignedTextAllowed: boolean;
   needs: Record<string, boolean | string>;
 }[] {
   return CATALOGUE.map((m) => ({
@@ -66,6 +68,7 @@ export function describeCatalogue(): {
     ...(m.channel === 'logout' ? { binding: m.binding ?? 'post' } : {}),
     conformingSp: m.conformingSp,
     signedAssertionKept: m.channel !== 'logout' && m.signedAssertionKept === true,
+    wholeSignedTextAllowed: m.wholeSignedTextAllowed === true,
     needs: { ...m.needs },
   }));
 }
