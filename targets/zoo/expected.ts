@@ -114,9 +114,10 @@ export function compare(
 }
 
 /**
- * The expected results a run gives, keeping the reasons already written for verdicts that did
- * not change; a new non-pass verdict takes the harness's message as its first reason, to be
- * rewritten by hand with the library's behaviour and the spec reference.
+ * The expected results a run gives, keeping the reasons already written for failures whose
+ * verdicts did not change; a new failure takes the harness's message as its first reason, to be
+ * rewritten by hand with the library's behaviour and the spec reference. A case that is only
+ * not applicable takes the harness's reason of this run.
  */
 export function fromResults(sp: string, results: readonly CaseResult[], previous?: Expected): Expected {
   const byCase = new Map<string, CaseResult[]>();
@@ -137,15 +138,22 @@ export function fromResults(sp: string, results: readonly CaseResult[], previous
         : per;
     const old = previous?.cases[id];
     const same = old && JSON.stringify(old.status) === JSON.stringify(status);
+    // A not-applicable verdict's reason is the harness's own, always the current one; a written
+    // reason (for a failure) is kept while the verdict stays.
+    const written = values.some((s) => s !== 'passed' && s !== 'not-applicable');
     const reason = values.every((s) => s === 'passed')
       ? undefined
-      : same && old.reason
+      : written && same && old.reason
         ? old.reason
         : (rs.find((r) => r.status !== 'passed')?.message ?? '');
     cases[id] = { status, ...(reason !== undefined ? { reason } : {}) };
   }
   return { sp, cases };
 }
+
+/** The cases in case-ID order, as expected.json keeps them. */
+export const sortedCases = (cases: Record<string, ExpectedCase>): Record<string, ExpectedCase> =>
+  Object.fromEntries(Object.entries(cases).sort(([a], [b]) => a.localeCompare(b)));
 
 export function writeExpected(file: string, expected: Expected): void {
   writeFileSync(file, JSON.stringify(expected, null, 2) + '\n');

@@ -9,6 +9,7 @@ import { ConsoleOut } from '../../harness/src/reporters/console.js';
 import { DOT_PAGE_ONLY, DotReporter } from '../../harness/src/reporters/dot.js';
 import { renderHtml } from '../../harness/src/reporters/html.js';
 import { PAGE_ONLY_SUFFIX, renderJunit } from '../../harness/src/reporters/junit.js';
+import { MAX_INDENT_DEPTH, prettyXml } from '../../harness/src/reporters/pretty-xml.js';
 import { ListReporter } from '../../harness/src/reporters/list.js';
 import { plan } from '../../harness/src/runner/plan.js';
 import { InputError, type InputProblem } from '../../harness/src/errors.js';
@@ -234,6 +235,17 @@ describe('harness: reports tell a pass on state from a pass on the page only', (
     ]);
   });
 
+  it('HTML: a hostile message nested thousands of levels deep renders, its indentation capped', () => {
+    const depth = 20_000;
+    const xml = '<a>'.repeat(depth) + 'x' + '</a>'.repeat(depth);
+    const pretty = prettyXml(xml);
+    const widest = Math.max(...pretty.split('\n').map((l) => l.length));
+    expect(widest).to.be.at.most(2 * MAX_INDENT_DEPTH + 20);
+    const deep = { ...passed('saml.reject.deep', 'state') };
+    deep.steps = [{ ...deep.steps[0]!, evidence: { ...evidence, saml: xml } }];
+    expect(() => renderHtml({ ...report, results: [deep] })).to.not.throw();
+  });
+
   it('dot: a page-only pass has its own mark', () => {
     const chunks: string[] = [];
     const dot = new DotReporter(
@@ -251,6 +263,36 @@ describe('harness: reports tell a pass on state from a pass on the page only', (
     expect(lines[0]).to.include('passed on state through scim, 1 of 2 checks not applicable');
     expect(lines[1]).to.include('passed page only, 1 of 2 checks not applicable');
     expect(lines.at(-1)).to.include('2 passed (1 on state, 1 page only)');
+  });
+
+  it('list: a failed step shows each of its checks with its own verdict', () => {
+    const lines: string[] = [];
+    const failed: CaseResult = {
+      ...passed('jit.wrong', 'state'),
+      status: 'failed',
+      message: 'her roles: member roles differ',
+      steps: [
+        {
+          name: 'her roles',
+          status: 'failed',
+          durationMs: 1,
+          evidence,
+          message: 'member roles differ',
+          code: 'ERR_CHECK_MEMBER_STATE',
+          checks: [
+            { check: 'sessions', status: 'not-applicable', message: 'SCIM 2.0 defines no sessions' },
+            { check: 'member', status: 'failed', gradedBy: 'scim', message: 'member roles differ' },
+            { check: 'page', status: 'passed', gradedBy: 'page' },
+          ],
+        },
+      ],
+    };
+    new ListReporter((l) => lines.push(l)).onResult(failed);
+    expect(lines.map((l) => l.trim())).to.include.members([
+      'sessions: not-applicable (SCIM 2.0 defines no sessions)',
+      'member: failed',
+      'page: passed',
+    ]);
   });
 });
 

@@ -211,6 +211,22 @@ describe('harness: target files describe real SPs', function () {
     });
   });
 
+  it('an SP that knows people by the NameID alone does not run a case whose NameID is not the email', () => {
+    const caps = (settings: Record<string, unknown>) =>
+      capabilitiesOf(
+        loadTargetFile(write('by-name-id.yaml', stringify({ ...MINIMAL, sp: { ...MINIMAL.sp, settings } }))),
+      );
+    const scenario = (file: string) => loadScenarioFile(join(ROOT, 'scenarios', file)).scenario;
+    const byNameId = caps({ jit: true, roles: false, emailFromNameId: true });
+    expect(whyNotApplicable(scenario('jit/email-from-workato-email.yaml'), byNameId)).to.match(
+      /NameID that is not the person's email.*sp\.settings\.emailFromNameId/,
+    );
+    expect(whyNotApplicable(scenario('jit/sp-initiated.yaml'), byNameId)).to.equal(undefined);
+    expect(
+      whyNotApplicable(scenario('jit/email-from-workato-email.yaml'), caps({ jit: true, roles: false })),
+    ).to.equal(undefined);
+  });
+
   it('reads the SLO endpoint of each binding from SP metadata, and picks the one the case asks for', () => {
     const md =
       readSpMetadata(`<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="urn:sp">

@@ -113,6 +113,28 @@ describe('vulnerable SPs: each fails the saml.reject case of its flaw, the refer
       expect(pageOnly.message).to.match(/forged values \(Admin\).*observer/);
     });
 
+    it('a NameID split by a comment: reading the whole signed text passes, reading up to the comment fails', async () => {
+      const id = 'saml.reject.nameid-comment';
+      /** Knows people by the NameID, read as the IdP signed it: its whole text. */
+      const wholeText: ResponseReader = async (body, t) => {
+        const signed = await signedOnly(body, t);
+        const { workato_email: _email, ...attributes } = signed.attributes;
+        return { ...signed, attributes };
+      };
+      /** Knows people by the NameID's first text node only (CVE-2017-11427): the victim's address. */
+      const truncates: ResponseReader = async (body, t) => {
+        const whole = await wholeText(body, t);
+        const xml = Buffer.from(String(body.SAMLResponse), 'base64').toString('utf8');
+        const first = /<(?:\w+:)?NameID[^>]*>([^<]*)<!--/.exec(xml)?.[1];
+        return first ? { ...whole, nameId: first } : whole;
+      };
+      const passes = (await againstLedgerly(wholeText, 'none', [id])).results[0]!;
+      expect(passes.status, why(passes)).to.equal('passed');
+      const fails = (await againstLedgerly(truncates, 'none', [id])).results[0]!;
+      expect(fails.status, why(fails)).to.equal('failed');
+      expect(fails.message).to.match(/maria\.garcia@acme\.example signed in/);
+    });
+
     it('fails an SP that takes the forged attribute beside the signed assertion', async () => {
       const id = 'saml.reject.attribute-outside-signed';
       /** Reads the signed assertion, then lets any role attribute anywhere in the message override it. */

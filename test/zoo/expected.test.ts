@@ -43,7 +43,7 @@ const matching = (): CaseResult[] => [
   ...all('saml.reject.replay', 'failed'),
   ...['okta', 'onelogin', 'entra'].map((i) => result('auth.slo-idp-initiated', i, 'passed')),
   result('auth.slo-idp-initiated', 'google', 'not-applicable'),
-  result('scim.rfc.discovery', 'okta', 'not-applicable'),
+  result('scim.rfc.discovery', 'okta', 'not-applicable', 'no SCIM server'),
 ];
 
 describe('zoo: verdicts compared with the expected results checked in', () => {
@@ -96,6 +96,19 @@ describe('zoo: verdicts compared with the expected results checked in', () => {
       reason: 'google: refused',
     });
     expect(compare(next, run, FOUR)).to.deep.equal([]);
+  });
+
+  it("rewriting takes a not-applicable case's reason from the run, so it never goes stale", () => {
+    const run = matching().map((r) =>
+      r.case === 'scim.rfc.discovery'
+        ? { ...r, message: 'the case opens the SP page deepLink, not mapped' }
+        : r,
+    );
+    const next = fromResults('library-under-test', run, expected);
+    expect(next.cases['scim.rfc.discovery']!.reason).to.equal(
+      'the case opens the SP page deepLink, not mapped',
+    );
+    expect(next.cases['saml.reject.replay']!.reason).to.equal(expected.cases['saml.reject.replay']!.reason);
   });
 
   describe('the expected file itself', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { exitCodeOf, runZoo, targetFileFor, type ZooOptions } from '../../targets/zoo/run.js';
+import { IDPS, loadExpected } from '../../targets/zoo/expected.js';
 import { zooSp, type ZooSp } from '../../targets/zoo/sps.js';
 
 /**
@@ -34,7 +35,7 @@ describe('zoo: the runner against a real SP', function () {
       JSON.stringify({
         sp: 'node-saml',
         cases: {
-          'saml.reject.unsigned': { status: 'not-applicable', reason: 'no recogniser for this outcome' },
+          'saml.reject.unsigned': { status: 'passed' },
           'saml.reject.status-not-success': { status: 'passed' },
           'saml.reject.replay': { status: 'failed', reason: 'not run here: left out by --grep' },
         },
@@ -44,13 +45,37 @@ describe('zoo: the runner against a real SP', function () {
     const [x] = outcomes;
     expect(x!.broken, x!.broken).to.equal(undefined);
     expect(x!.results.map((r) => [r.case, r.status]).sort()).to.deep.equal([
-      ['saml.reject.status-not-success', 'not-applicable'],
-      ['saml.reject.unsigned', 'not-applicable'],
+      ['saml.reject.status-not-success', 'failed'],
+      ['saml.reject.unsigned', 'passed'],
     ]);
     expect(x!.differences.map((d) => [d.case, d.idp, d.expected, d.actual])).to.deep.equal([
-      ['saml.reject.status-not-success', 'okta', 'passed', 'not-applicable'],
+      ['saml.reject.status-not-success', 'okta', 'passed', 'failed'],
     ]);
     expect(exitCodeOf(outcomes)).to.equal(1);
+  });
+
+  it('--update with --grep rewrites the cases it ran and keeps the others', async () => {
+    const file = join(dir, 'update-expected.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        sp: 'node-saml',
+        cases: {
+          'saml.reject.replay': { status: 'failed', reason: 'not run here: left out by --grep' },
+          'saml.reject.unsigned': { status: 'error', reason: 'a stale verdict, to be rewritten' },
+        },
+      }),
+    );
+    const outcomes = await runZoo(options({ update: true, idps: [...IDPS], expectedFile: () => file }));
+    expect(outcomes[0]!.broken, outcomes[0]!.broken).to.equal(undefined);
+    const written = loadExpected(file);
+    expect(Object.keys(written.cases)).to.deep.equal([
+      'saml.reject.replay',
+      'saml.reject.status-not-success',
+      'saml.reject.unsigned',
+    ]);
+    expect(written.cases['saml.reject.replay']!.reason).to.equal('not run here: left out by --grep');
+    expect(written.cases['saml.reject.unsigned']!.status).to.not.equal('error');
   });
 
   it('an SP whose packages are missing is reported as such, without starting it (exit 2)', async () => {
@@ -64,14 +89,14 @@ describe('zoo: the runner against a real SP', function () {
     expect(exitCodeOf(outcomes)).to.equal(2);
   });
 
-  it("fits an SP's target file to the ports it was started on and to one IdP profile", () => {
+  it("fits an SP's target file to the ports it was started on, leaving {idp} to the harness", () => {
     const sp = zooSp('samlify');
-    const t = parseYaml(targetFileFor(sp, { ports: { sp: 40001, idp: 40002 } }, 'entra')) as {
+    const t = parseYaml(targetFileFor(sp, { ports: { sp: 40001, idp: 40002 } })) as {
       sp: Record<string, string>;
       idp: { port: number };
     };
-    expect(t.sp.loginUrl).to.equal('http://127.0.0.1:40001/entra/');
-    expect(t.sp.metadataUrl).to.equal('http://127.0.0.1:40001/entra/metadata');
+    expect(t.sp.loginUrl).to.equal('http://127.0.0.1:40001/{idp}/');
+    expect(t.sp.metadataUrl).to.equal('http://127.0.0.1:40001/{idp}/metadata');
     expect(t.idp.port).to.equal(40002);
     expect(isAbsolute(t.sp.signingCertFile!)).to.equal(true);
   });

@@ -62,6 +62,9 @@ function formFields(form: HTMLElement): URLSearchParams {
  * A user agent over plain HTTP: a cookie jar, redirects followed one by one, and forms
  * that submit themselves submitted as a browser would. Every hop is kept as evidence.
  */
+const CLOSED_CONNECTION = new Set(['UND_ERR_SOCKET', 'ECONNRESET']);
+const causeOf = (e: unknown): string => (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+
 export class HttpDriver implements Driver {
   readonly id = 'http' as const;
   private jar = new CookieJar();
@@ -75,8 +78,8 @@ export class HttpDriver implements Driver {
     const cookie = await this.jar.getCookieString(url);
     let res: Response;
     const sent = performance.now();
-    try {
-      res = await fetch(url, {
+    const send = () =>
+      fetch(url, {
         method,
         redirect: 'manual',
         headers: {
@@ -88,6 +91,16 @@ export class HttpDriver implements Driver {
         body: form?.toString(),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
+    try {
+      try {
+        res = await send();
+      } catch (e) {
+        // A kept-alive connection the server closed just as it was reused: a browser sends an
+        // idempotent request again on a new connection (RFC 9110 9.2.2). A server that is down
+        // fails the second time too.
+        if (method !== 'GET' || !CLOSED_CONNECTION.has(causeOf(e))) throw e;
+        res = await send();
+      }
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
       if (String(cause).startsWith('HPE_')) {

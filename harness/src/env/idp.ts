@@ -17,6 +17,8 @@ import { expectOk, requestJson } from './clients.js';
 export interface ArmedMutation {
   /** The IdP's signed assertion for the user stays in the message, untouched: signing the user in from it alone is no exploit. */
   signedAssertionKept: boolean;
+  /** Signing in the person the whole signed text of a value names is no exploit (a comment splits it for naive readers). */
+  wholeSignedTextAllowed: boolean;
 }
 
 export interface TenantInfo {
@@ -131,13 +133,11 @@ export class MockIdp {
    */
   async armMutation(tenant: string, mutation: string, victim?: string): Promise<ArmedMutation> {
     const url = `${this.idp.url}/api/admin/tenants/${tenant}/next-mutation`;
-    const r = await requestJson<{ error?: { message?: string }; signedAssertionKept?: boolean }>(
-      'mock IdP admin API',
-      'PUT',
-      url,
-      this.idp.adminToken,
-      { mutation, ...(victim ? { victim } : {}) },
-    );
+    const r = await requestJson<{
+      error?: { message?: string };
+      signedAssertionKept?: boolean;
+      wholeSignedTextAllowed?: boolean;
+    }>('mock IdP admin API', 'PUT', url, this.idp.adminToken, { mutation, ...(victim ? { victim } : {}) });
     if (r.status === 404 && /mutation/i.test(r.body?.error?.message ?? '')) {
       throw new HarnessError('ERR_SCENARIO_REFERENCE', `the attack catalogue has no ${mutation}`);
     }
@@ -148,7 +148,10 @@ export class MockIdp {
     }
     if (r.status >= 400)
       throw new HarnessError('ERR_IDP', `PUT ${url} answered ${r.status}: ${JSON.stringify(r.body)}`);
-    return { signedAssertionKept: r.body?.signedAssertionKept === true };
+    return {
+      signedAssertionKept: r.body?.signedAssertionKept === true,
+      wholeSignedTextAllowed: r.body?.wholeSignedTextAllowed === true,
+    };
   }
 
   /** Calls the tenant's SCIM provisioning admin API (`/api/admin/tenants/:tenant/scim…`); 5xx answers throw. */

@@ -50,6 +50,8 @@ export interface TargetSettings {
   enforceSamlFor?: 'all' | 'all-except-admins' | 'selected';
   /** false: the SP has no roles and no environments (a case's role setup does not apply to it). */
   roles?: boolean;
+  /** The SP knows a person by the NameID alone: the email it shows is the NameID, whatever the attributes say. */
+  emailFromNameId?: boolean;
   environments?: string[];
   customRoles?: string[];
   /** Each environment's default role for new members (seed 001). */

@@ -42,6 +42,12 @@ export class ListReporter implements Reporter {
     if (r.status === 'failed' || r.status === 'error') {
       for (const s of r.steps.filter((x) => x.status === 'failed' || x.status === 'error')) {
         this.out(`      ${s.status === 'error' ? 'error' : 'failed'} at "${s.name}": ${s.message ?? ''}`);
+        // The step's other checks, each with its own verdict, when it had more than one.
+        if ((s.checks?.length ?? 0) > 1)
+          for (const c of s.checks!)
+            this.out(
+              `        ${c.check}: ${c.status}${c.message && c.message !== s.message ? ` (${c.message})` : ''}`,
+            );
       }
       this.out(`      scenario: ${r.scenario}`);
     }

@@ -117,6 +117,10 @@ export function whyNotApplicable(s: Scenario, caps: TargetCapabilities): string 
       `the case needs ${settings.join('; ')}, and the pre-configured target has no admin API to set ${settings.length === 1 ? 'it' : 'them'}`,
     );
   const w = s.given?.workspace;
+  if (s.given?.idp?.nameId && caps.settings?.emailFromNameId)
+    reasons.push(
+      "the IdP sends a NameID that is not the person's email (given.idp.nameId), and the target knows people by the NameID alone (sp.settings.emailFromNameId)",
+    );
   if (s.given?.idp?.metadataKey && s.given.idp.metadataKey !== 'signing' && !caps.admin)
     reasons.push(
       'the case configures the SP from IdP metadata shaped for it, and the target trusts a tenant configured by hand',

@@ -5,7 +5,12 @@ import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { Expectations } from '../scenario/types.js';
 import { scenarioDuration } from '../duration.js';
 import { observeState } from './attack.js';
-import { forgedAmong, messageValues, type MessageValues } from './attack-values.js';
+import {
+  forgedAmong,
+  messageValues,
+  wholeSignedTextsOfSplitValues,
+  type MessageValues,
+} from './attack-values.js';
 import { lastPage, type AttackBaseline, type RunContext } from './context.js';
 
 export const HTTP_ONLY_GRADING =
@@ -19,6 +24,8 @@ interface Allowed {
    * of a logout attack, who signed in as themself before it.
    */
   user?: string;
+  /** Who else may be signed in: the whole signed text of a value markup splits (wholeSignedTextAllowed). */
+  signedNames: string[];
   /** The values of the hostile message, to tell forged ones from signed ones. */
   values: MessageValues;
 }
@@ -55,9 +62,11 @@ export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations[
   const shown = ctx.target.refusalCode?.(page);
   ctx.observed.page = { url: page.url, status: page.status, text: page.text.slice(0, 500) };
   ctx.observed.refusal = { mutation: base.mutation, status: page.status, errorCode: shown ?? null };
+  const values = messageValues(base.message ?? '', ctx.tenant.certificatePem);
   const allowed: Allowed = {
     ...(base.victim ? { user: base.user } : base.signedAssertionKept ? { user: base.user } : {}),
-    values: messageValues(base.message ?? '', ctx.tenant.certificatePem),
+    signedNames: base.wholeSignedTextAllowed ? wholeSignedTextsOfSplitValues(base.message ?? '', values) : [],
+    values,
   };
   const ungraded: string[] = [];
   const signedIn: string[] = [];
@@ -66,6 +75,13 @@ export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations[
     readings.push(`${where}: ${describeReading(reading)}`);
     if (reading.kind === 'unknown') return void ungraded.push(`${where}: ${reading.reason}`);
     if (reading.kind === 'none') return;
+    const whole = allowed.signedNames.find((n) => sameEmail(reading.email, n));
+    if (whole) {
+      readings.push(
+        `${reading.email} is the whole signed text of a value markup splits, read as the IdP signed it`,
+      );
+      return;
+    }
     if (!allowed.user || !sameEmail(reading.email, allowed.user))
       throw new CheckFailed(
         'ERR_CHECK_ATTACK_ACCEPTED',

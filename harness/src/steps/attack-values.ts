@@ -49,6 +49,26 @@ export function messageValues(xml: string, idpCertPem: string | undefined): Mess
   return { signed, forged, opaque };
 }
 
+/**
+ * The whole text of each NameID or AttributeValue of `xml` that markup splits (a comment or a
+ * processing instruction inside it), where a signature of the IdP covers that whole text: the
+ * value as the IdP signed it, which a naive reader truncates at the markup.
+ */
+export function wholeSignedTextsOfSplitValues(xml: string, message: MessageValues): string[] {
+  const doc = parse(xml);
+  const out: string[] = [];
+  for (const local of ['NameID', 'AttributeValue']) {
+    const found = doc.getElementsByTagNameNS(SAML, local);
+    for (let i = 0; i < found.length; i++) {
+      const el = found[i]!;
+      const split = Array.from(el.childNodes).some((n) => n.nodeType === 7 || n.nodeType === 8);
+      const whole = el.textContent?.trim();
+      if (split && whole && message.signed.has(whole)) out.push(whole);
+    }
+  }
+  return out;
+}
+
 /** The forged values among `values` (a member's email, name and role values), compared case-insensitively. */
 export function forgedAmong(values: readonly string[], message: MessageValues): string[] {
   const forged = new Set([...message.forged].map((v) => v.toLowerCase()));

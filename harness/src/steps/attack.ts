@@ -45,6 +45,7 @@ export async function attack(
   ctx.attack = { mutation: step.mutation, user: step.user, ...before };
   const armed = await ctx.armMutation(step.mutation);
   if (armed?.signedAssertionKept) ctx.attack.signedAssertionKept = true;
+  if (armed?.wholeSignedTextAllowed) ctx.attack.wholeSignedTextAllowed = true;
   ctx.observed.mutation = step.mutation;
   const signingIn = login(ctx, {
     user: step.user,

@@ -44,6 +44,8 @@ export interface AttackBaseline {
   message?: string;
   /** The IdP's signed assertion for the user is in the message untouched (ArmedMutation). */
   signedAssertionKept?: boolean;
+  /** Signing in the person the whole signed text of a value names is no exploit (ArmedMutation). */
+  wholeSignedTextAllowed?: boolean;
 }
 
 /** Everything a step can use while one case runs against one IdP. */

@@ -53,6 +53,8 @@ export function describeCatalogue(): {
   conformingSp: string;
   /** An SP may also sign the user in from the signed assertion alone, with its signed values (Mutation.signedAssertionKept). */
   signedAssertionKept: boolean;
+  /** An SP may sign in the person the whole signed text of a value names (Mutation.wholeSignedTextAllowed). */
+  wholeSignedTextAllowed: boolean;
   needs: Record<string, boolean | string>;
 }[] {
   return CATALOGUE.map((m) => ({
@@ -63,6 +65,7 @@ export function describeCatalogue(): {
     channel: m.channel ?? 'acs',
     conformingSp: m.conformingSp,
     signedAssertionKept: m.channel !== 'logout' && m.signedAssertionKept === true,
+    wholeSignedTextAllowed: m.wholeSignedTextAllowed === true,
     needs: { ...m.needs },
   }));
 }

@@ -80,6 +80,7 @@ export const MARKUP_MUTATIONS: Mutation[] = [
     ],
     conformingSp:
       'Refuses the assertion (or reads the whole signed text): it never takes only the first text node of the NameID.',
+    wholeSignedTextAllowed: true,
     mutate(ctx) {
       const doc = splitNameId(ctx, plain, (d) => d.createComment(''));
       return asDelivery(serialize(doc));

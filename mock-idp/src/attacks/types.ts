@@ -89,6 +89,12 @@ export interface Mutation {
    * values, is not exploited (SAML Profiles 4.1.4.2): refusing is conforming, and so is that.
    */
   signedAssertionKept?: boolean;
+  /**
+   * The whole signed text of a value names someone (markup inside splits it for a naive reader):
+   * an SP that reads the whole signed text and signs that person in is not exploited; only a
+   * truncated reading (the victim) is.
+   */
+  wholeSignedTextAllowed?: boolean;
   needs?: MutationNeeds;
   mutate(ctx: MutationContext): MutatedResponse;
 }

@@ -107,6 +107,7 @@ export const VERIFIED_NOT_CONSUMED_MUTATIONS: Mutation[] = [
     advisories: ['CVE-2025-54369', 'CVE-2025-54419'],
     conformingSp:
       'Refuses the assertion (or reads the whole signed text): values come from the verified bytes, and markup inside a value is refused.',
+    wholeSignedTextAllowed: true,
     mutate(ctx) {
       const victim = ctx.input.nameId;
       const mine = `${victim}.${ATTACKER}`;

@@ -282,6 +282,7 @@ export function createIdpApp(state: IdpState): express.Express {
       tenant: t.name,
       mutation: id,
       signedAssertionKept: describeCatalogue().find((m) => m.id === id)?.signedAssertionKept === true,
+      wholeSignedTextAllowed: describeCatalogue().find((m) => m.id === id)?.wholeSignedTextAllowed === true,
       ...(typeof body.victim === 'string' ? { victim: body.victim } : {}),
     });
   });

@@ -3,7 +3,8 @@
  * The application behind SimpleSAMLphp. /<idp>/... pages are protected: they show who is signed
  * in and the attributes released, or start a sign-in at that IdP. /<idp>/logout signs out
  * (Single Logout), /<idp>/signed-out says so, /<idp>/whoami answers in JSON. / is where an
- * IdP-initiated sign-in without a RelayState lands. Every SAML message goes through
+ * IdP-initiated sign-in without a RelayState lands: it sends the person on to /<idp>/, the home
+ * of the IdP they signed in through. Every SAML message goes through
  * SimpleSAMLphp; this page makes no checks of its own.
  */
 require_once '/usr/share/simplesamlphp/lib/_autoload.php';
@@ -32,7 +33,16 @@ function signedInPage(\SimpleSAML\Auth\Simple $as, string $path, string $idp, ca
 }
 
 if ($idp === '') {
+    // The landing page of an IdP-initiated sign-in without RelayState: the person's home is the
+    // pages of the IdP they signed in through.
     if ($as->isAuthenticated()) {
+        foreach (IDPS as $key) {
+            $file = getenv('IDP_METADATA_DIR') . "/$key.xml";
+            if (is_file($file) && (string) simplexml_load_file($file)['entityID'] === $as->getAuthData('saml:sp:IdP')) {
+                header("Location: $base/$key/", true, 302);
+                exit;
+            }
+        }
         signedInPage($as, $path, '', $h);
     } else {
         page('Not signed in', '<h1>Not signed in</h1>');
