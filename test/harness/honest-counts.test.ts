@@ -9,6 +9,7 @@ import { ConsoleOut } from '../../harness/src/reporters/console.js';
 import { DOT_PAGE_ONLY, DotReporter } from '../../harness/src/reporters/dot.js';
 import { renderHtml } from '../../harness/src/reporters/html.js';
 import { PAGE_ONLY_SUFFIX, renderJunit } from '../../harness/src/reporters/junit.js';
+import { MAX_INDENT_DEPTH, prettyXml } from '../../harness/src/reporters/pretty-xml.js';
 import { ListReporter } from '../../harness/src/reporters/list.js';
 import { plan } from '../../harness/src/runner/plan.js';
 import { InputError, type InputProblem } from '../../harness/src/errors.js';
@@ -232,6 +233,17 @@ describe('harness: reports tell a pass on state from a pass on the page only', (
       ['page', 'passed'],
       ['sessions', 'not-applicable'],
     ]);
+  });
+
+  it('HTML: a hostile message nested thousands of levels deep renders, its indentation capped', () => {
+    const depth = 20_000;
+    const xml = '<a>'.repeat(depth) + 'x' + '</a>'.repeat(depth);
+    const pretty = prettyXml(xml);
+    const widest = Math.max(...pretty.split('\n').map((l) => l.length));
+    expect(widest).to.be.at.most(2 * MAX_INDENT_DEPTH + 20);
+    const deep = { ...passed('saml.reject.deep', 'state') };
+    deep.steps = [{ ...deep.steps[0]!, evidence: { ...evidence, saml: xml } }];
+    expect(() => renderHtml({ ...report, results: [deep] })).to.not.throw();
   });
 
   it('dot: a page-only pass has its own mark', () => {
