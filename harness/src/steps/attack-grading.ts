@@ -5,6 +5,7 @@ import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { Expectations } from '../scenario/types.js';
 import { scenarioDuration } from '../duration.js';
 import { observeState } from './attack.js';
+import { checkMemory } from './attack-memory.js';
 import {
   forgedAmong,
   messageValues,
@@ -101,6 +102,8 @@ export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations[
         `${base.answeredInMs}ms`,
       );
   }
+  if (base.memory) ctx.observed.memory = base.memory;
+  checkMemory(base.memory, base.mutation);
   if (e.errorCode !== undefined && shown !== undefined && shown !== e.errorCode)
     throw new CheckFailed('ERR_CHECK_ATTACK_REFUSAL', `the SP refused with ${shown}`, e.errorCode, shown);
 
@@ -144,8 +147,15 @@ async function freshRequest(ctx: RunContext): Promise<SignedInReading> {
   const answer = await ctx.driver.request(url);
   ctx.observed.freshRequest = { url, answer: { url: answer.url, status: answer.status } };
   const idp = new URL(ctx.tenant.ssoUrl).origin;
-  if (new URL(answer.url).origin === idp)
+  const origin = new URL(answer.url).origin;
+  if (origin === idp)
     return { kind: 'none', evidence: `the SP sent it to the IdP to sign in (${answer.url.split('?')[0]})` };
+  const sp = [ctx.target.baseUrl, ctx.target.acsUrl].map((u) => new URL(u).origin);
+  if (!sp.includes(origin))
+    return {
+      kind: 'unknown',
+      reason: `${url} answered from ${answer.url}, neither the SP (${sp[0]}) nor the IdP: the target's home page or loginUrl may not be the SP's`,
+    };
   return ctx.target.signedIn(pageFromHtml(answer.url, answer.status, answer.text), ctx.driver);
 }
 
