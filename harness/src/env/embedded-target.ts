@@ -7,7 +7,12 @@ import { expectOk } from './clients.js';
 import { MailCatcher } from './mail-catcher.js';
 import { ReferenceApiObserver } from './observers/reference-api.js';
 import type { PageMap } from './pages.js';
-import { referenceOutcomes, referenceRefusalCode, referenceSignedIn } from './reference-markup.js';
+import {
+  referenceMailKind,
+  referenceOutcomes,
+  referenceRefusalCode,
+  referenceSignedIn,
+} from './reference-markup.js';
 import { customRoleBody, type RunSpec, type RunTarget, type Target, type WorkspaceSpec } from './target.js';
 
 const spKeys = () => ({
@@ -162,6 +167,7 @@ function view(
     admin,
     addWorkspace,
     mail,
+    mailKind: referenceMailKind,
     dispose: () => sp.stop(),
   };
 }
