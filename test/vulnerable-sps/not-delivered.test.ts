@@ -10,10 +10,18 @@ class LoginUrlNowhere implements Target {
   readonly kind = 'external';
   readonly description = 'reference SP whose loginUrl is a static page';
   private readonly inner = new EmbeddedTarget();
-  constructor(private readonly loginUrl: string) {}
+  constructor(
+    private readonly loginUrl: string,
+    private readonly observer = true,
+  ) {}
   async prepareRun(spec: RunSpec) {
     const run = await this.inner.prepareRun(spec);
-    return { ...run, loginUrl: this.loginUrl, pages: { ...run.pages, home: this.loginUrl } };
+    return {
+      ...run,
+      loginUrl: this.loginUrl,
+      pages: { ...run.pages, home: this.loginUrl },
+      ...(this.observer ? {} : { observer: null }),
+    };
   }
   close() {
     return this.inner.close();
@@ -52,6 +60,16 @@ describe('vulnerable SPs: an attack that never reached the SP grades nothing', f
   it('does not pass a logout attack whose attacker never got signed in', async () => {
     const report = await runCases([rejectCase('logout-request-wrapped')], new LoginUrlNowhere(url));
     expect(report.results[0]!.status).to.not.equal('passed');
+  });
+
+  it('grades an IdP-initiated attack that did reach the ACS, but not on a home page that is not the SP', async () => {
+    const file = rejectCase('trust-no-signing-key');
+    const withObserver = (await runCases([file], new LoginUrlNowhere(url))).results[0]!;
+    expect(withObserver.status, withObserver.message).to.equal('passed');
+    expect(withObserver.grading).to.equal('state');
+    const pageOnly = (await runCases([file], new LoginUrlNowhere(url, false))).results[0]!;
+    expect(pageOnly.status, pageOnly.message).to.equal('not-applicable');
+    expect(pageOnly.message).to.match(/neither the SP .* nor the IdP/);
   });
 
   it('keeps the delivery of the hostile response as evidence when it arrived', async () => {

@@ -144,8 +144,15 @@ async function freshRequest(ctx: RunContext): Promise<SignedInReading> {
   const answer = await ctx.driver.request(url);
   ctx.observed.freshRequest = { url, answer: { url: answer.url, status: answer.status } };
   const idp = new URL(ctx.tenant.ssoUrl).origin;
-  if (new URL(answer.url).origin === idp)
+  const origin = new URL(answer.url).origin;
+  if (origin === idp)
     return { kind: 'none', evidence: `the SP sent it to the IdP to sign in (${answer.url.split('?')[0]})` };
+  const sp = [ctx.target.baseUrl, ctx.target.acsUrl].map((u) => new URL(u).origin);
+  if (!sp.includes(origin))
+    return {
+      kind: 'unknown',
+      reason: `${url} answered from ${answer.url}, neither the SP (${sp[0]}) nor the IdP: the target's home page or loginUrl may not be the SP's`,
+    };
   return ctx.target.signedIn(pageFromHtml(answer.url, answer.status, answer.text), ctx.driver);
 }
 
