@@ -198,10 +198,16 @@ export class HttpDriver implements Driver {
   async request(url: string): Promise<SideAnswer> {
     const cookie = await this.jar.getCookieString(url);
     let res: Response;
-    try {
-      res = await fetch(url, {
+    const send = () =>
+      fetch(url, {
         headers: { ...(cookie ? { cookie } : {}), accept: 'application/json, text/plain;q=0.9, */*;q=0.5' },
         signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    try {
+      // Sent again once on a kept-alive connection the server closed as it was reused, as fetchOnce does.
+      res = await send().catch((e: unknown) => {
+        if (!CLOSED_CONNECTION.has(causeOf(e))) throw e;
+        return send();
       });
     } catch (e) {
       const code = (e as Error).name === 'TimeoutError' ? 'ERR_STEP_TIMEOUT' : 'ERR_TARGET_UNREACHABLE';
