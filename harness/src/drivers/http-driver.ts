@@ -63,6 +63,22 @@ function formFields(form: HTMLElement): URLSearchParams {
  * that submit themselves submitted as a browser would. Every hop is kept as evidence.
  */
 const CLOSED_CONNECTION = new Set(['UND_ERR_SOCKET', 'ECONNRESET']);
+const GET_RETRIES = 3;
+
+/**
+ * Sends a request; a GET whose kept-alive connection the server closed while it sat idle in the
+ * pool is sent again, as a browser does (RFC 9110 9.2.2). Each failed try drops one such
+ * connection; a server that is down fails every try.
+ */
+async function sendRetryingGet(method: string, send: () => Promise<Response>): Promise<Response> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await send();
+    } catch (e) {
+      if (method !== 'GET' || tries > GET_RETRIES || !CLOSED_CONNECTION.has(causeOf(e))) throw e;
+    }
+  }
+}
 const causeOf = (e: unknown): string => (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
 
 export class HttpDriver implements Driver {
@@ -92,15 +108,7 @@ export class HttpDriver implements Driver {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     try {
-      try {
-        res = await send();
-      } catch (e) {
-        // A kept-alive connection the server closed just as it was reused: a browser sends an
-        // idempotent request again on a new connection (RFC 9110 9.2.2). A server that is down
-        // fails the second time too.
-        if (method !== 'GET' || !CLOSED_CONNECTION.has(causeOf(e))) throw e;
-        res = await send();
-      }
+      res = await sendRetryingGet(method, send);
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
       if (String(cause).startsWith('HPE_')) {
@@ -198,17 +206,16 @@ export class HttpDriver implements Driver {
   async request(url: string): Promise<SideAnswer> {
     const cookie = await this.jar.getCookieString(url);
     let res: Response;
-    const send = () =>
-      fetch(url, {
-        headers: { ...(cookie ? { cookie } : {}), accept: 'application/json, text/plain;q=0.9, */*;q=0.5' },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
     try {
-      // Sent again once on a kept-alive connection the server closed as it was reused, as fetchOnce does.
-      res = await send().catch((e: unknown) => {
-        if (!CLOSED_CONNECTION.has(causeOf(e))) throw e;
-        return send();
-      });
+      res = await sendRetryingGet('GET', () =>
+        fetch(url, {
+          headers: {
+            ...(cookie ? { cookie } : {}),
+            accept: 'application/json, text/plain;q=0.9, */*;q=0.5',
+          },
+          signal: AbortSignal.timeout(this.timeoutMs),
+        }),
+      );
     } catch (e) {
       const code = (e as Error).name === 'TimeoutError' ? 'ERR_STEP_TIMEOUT' : 'ERR_TARGET_UNREACHABLE';
       throw new HarnessError(

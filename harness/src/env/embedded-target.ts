@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSp, type RunningSp } from '../../../sp-under-test/src/index.js';
 import { FIXTURES_DIR } from '../paths.js';
+
 import { EMBEDDED_CAPABILITIES } from './capabilities.js';
 import { expectOk } from './clients.js';
 import { MailCatcher } from './mail-catcher.js';
 import { ReferenceApiObserver } from './observers/reference-api.js';
+import { IN_PROCESS_MEMORY } from './sp-memory.js';
 import type { PageMap } from './pages.js';
 import { referenceOutcomes, referenceRefusalCode, referenceSignedIn } from './reference-markup.js';
 import { customRoleBody, type RunSpec, type RunTarget, type Target, type WorkspaceSpec } from './target.js';
@@ -159,6 +161,7 @@ function view(
     signedIn: referenceSignedIn(sp.url),
     outcome: referenceOutcomes(sp.url),
     refusalCode: referenceRefusalCode,
+    memory: IN_PROCESS_MEMORY,
     admin,
     addWorkspace,
     mail,

@@ -1,4 +1,5 @@
 import type { IdpId } from '../scenario/types.js';
+import type { SpMemory } from './sp-memory.js';
 import type { MailCatcher } from './mail-catcher.js';
 import type { Observer } from './observers/observer.js';
 import type { OutcomeRecogniser } from './outcomes.js';
@@ -51,6 +52,8 @@ export interface RunTarget {
   admin?(method: string, path: string, body?: unknown): Promise<unknown>;
   /** Adds another workspace of the same organisation to this run's SP; returns the run seen from it. */
   addWorkspace?(spec: WorkspaceSpec): Promise<RunTarget>;
+  /** The memory of the process the SP runs in, where the harness can read it (the embedded SP); absent when it cannot. */
+  memory?: SpMemory;
   /** The mail the SP sent, caught over SMTP by the harness; absent when the harness cannot see it. */
   mail?: MailCatcher;
   /** The SP's SCIM endpoint and bearer token, when the target has one. */
