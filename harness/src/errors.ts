@@ -88,6 +88,8 @@ export const CHECK_FAILURE_CODES = {
   ERR_CHECK_ATTACK_REFUSAL: 'the SP refused a hostile SAML response without the expected refusal',
   ERR_CHECK_ATTACK_UNANSWERED:
     'the SP did not answer a hostile SAML response in time, or dropped the connection',
+  ERR_CHECK_ATTACK_MEMORY:
+    "the SP's memory grew beyond the bound of a denial-of-service case while it answered the hostile message",
   ERR_CHECK_IDP_REFUSED: 'the IdP refused a sign-in that should have gone through',
   ERR_CHECK_IDP_NOT_REFUSED: 'the IdP let through a sign-in it should have refused',
   ERR_CHECK_LOGOUT_REFUSED: 'the IdP or the SP refused a logout',

@@ -254,8 +254,9 @@ describe('2024-2026 attack catalogue: each mutation fools the naive verifier its
         );
         expect(() => naive.logoutAnySignature(plain, tenant.certificatePem)).to.throw(naive.Refused);
         armMutation(tenant, 'saml.reject.logout-request-wrapped', { victim: MARIA });
-        const hostile = deliverLogoutRequest(tenant, 'dev.builder@acme.example', new Date())!;
-        expect(naive.logoutAnySignature(hostile, tenant.certificatePem)).to.equal(
+        const hostile = deliverLogoutRequest(tenant, 'dev.builder@acme.example', new Date());
+        if (hostile?.binding !== 'post') throw new Error('the wrapped LogoutRequest is posted');
+        expect(naive.logoutAnySignature(hostile.xml, tenant.certificatePem)).to.equal(
           tenant.nameIdFor(tenant.user(MARIA)!),
         );
         expect(deliverLogoutRequest(tenant, 'dev.builder@acme.example', new Date())).to.equal(undefined);

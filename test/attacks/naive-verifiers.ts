@@ -459,3 +459,37 @@ export function logoutAnySignature(xml: string, certPem: string): string {
   if (!nameId) throw new Refused('no NameID');
   return nameId.textContent ?? '';
 }
+
+/** The raw (still URL-encoded) value of a query parameter. */
+const rawParam = (rawQuery: string, name: string): string | undefined =>
+  rawQuery
+    .split('&')
+    .find((p) => p.startsWith(name + '='))
+    ?.slice(name.length + 1);
+
+/**
+ * CVE-2025-25293 and CVE-2026-2575 on the HTTP-Redirect binding: the query signature is checked
+ * over the DEFLATE data, as SAML Bindings 3.4.4.1 has it, and then SAMLRequest is inflated with
+ * no bound on its size and the LogoutRequest read. `testCap` only keeps the test itself safe: it
+ * is far above anything the message inflates to. Returns the NameID it would log out and how
+ * many bytes it inflated.
+ */
+export function redirectLogoutInflatedWhole(
+  rawQuery: string,
+  certPem: string,
+  testCap: number,
+): { nameId: string; inflatedBytes: number } {
+  const [request, relay, sigAlg, sig] = ['SAMLRequest', 'RelayState', 'SigAlg', 'Signature'].map((n) =>
+    rawParam(rawQuery, n),
+  );
+  const hash = sigAlg ? HASHES[decodeURIComponent(sigAlg)] : undefined;
+  if (!request || !sigAlg || !sig || !hash) throw new Refused('the query is not signed');
+  const signed = `SAMLRequest=${request}${relay !== undefined ? `&RelayState=${relay}` : ''}&SigAlg=${sigAlg}`;
+  if (!rsaVerify(hash, Buffer.from(signed), certPem, Buffer.from(decodeURIComponent(sig), 'base64')))
+    throw new Refused('the query signature does not verify');
+  const inflated = inflateRawSync(Buffer.from(decodeURIComponent(request), 'base64'), {
+    maxOutputLength: testCap,
+  });
+  const root = parse(inflated.toString('utf8')).documentElement as unknown as Element;
+  return { nameId: only(root, SAML, 'NameID').textContent ?? '', inflatedBytes: inflated.length };
+}

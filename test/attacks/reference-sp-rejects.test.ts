@@ -75,6 +75,7 @@ const EXPECTED: Record<string, string> = {
   'trust-encryption-only-key': 'ERR_SAML_NOT_CONFIGURED',
   'trust-expired-certificate': 'ERR_SAML_SIGNATURE_INVALID',
   'logout-request-wrapped': 'ERR_SAML_SIGNATURE_INVALID',
+  'deflate-bomb-redirect': 'ERR_SAML_TOO_LARGE',
 };
 
 /** Refusals that are not 403: a form over the size limit is refused as 413 Content Too Large. */
@@ -159,12 +160,13 @@ describe('attack catalogue against the reference SP: every mutation is refused w
           expect(before.sessions).to.deep.equal([{ email: MARIA }]);
           world.tenant.setup.app.sloUrl = `${world.sp.url}/saml/acme/slo`;
           armMutation(world.tenant, 'saml.reject.logout-request-wrapped', { victim: MARIA });
-          const hostile = deliverLogoutRequest(world.tenant, 'dev.builder@acme.example', new Date())!;
+          const hostile = deliverLogoutRequest(world.tenant, 'dev.builder@acme.example', new Date());
+          if (hostile?.binding !== 'post') throw new Error('the wrapped LogoutRequest is posted');
           const res = await fetch(world.tenant.setup.app.sloUrl, {
             method: 'POST',
             redirect: 'manual',
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams({ SAMLRequest: Buffer.from(hostile).toString('base64') }),
+            body: new URLSearchParams({ SAMLRequest: Buffer.from(hostile.xml).toString('base64') }),
           });
           expect(res.status).to.equal(403);
           expect(errorCodeOf(await res.text())).to.equal(EXPECTED['logout-request-wrapped']);

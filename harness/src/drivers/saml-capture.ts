@@ -1,13 +1,24 @@
 import { inflateRawSync } from 'node:zlib';
 import type { CapturedSamlMessage } from './driver.js';
 
-/** Decodes a SAML message parameter: DEFLATE + base64 (HTTP-Redirect) or base64 (HTTP-POST). */
+/**
+ * The most the harness inflates of one HTTP-Redirect message: far more than any real one, and a
+ * deflate bomb on its way to the SP (saml.reject.deflate-bomb-redirect) stops there.
+ */
+export const MAX_INFLATED_BYTES = 256 * 1024;
+
+/**
+ * Decodes a SAML message parameter: DEFLATE + base64 (HTTP-Redirect) or base64 (HTTP-POST).
+ * DEFLATE data that inflates beyond MAX_INFLATED_BYTES is kept as a note saying so.
+ */
 export function decodeSamlParam(value: string, binding: 'redirect' | 'post'): string {
   const raw = Buffer.from(value, 'base64');
   if (binding === 'redirect') {
     try {
-      return inflateRawSync(raw).toString('utf8');
-    } catch {
+      return inflateRawSync(raw, { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8');
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+        return `<!-- ${raw.length} bytes of DEFLATE data inflating beyond ${MAX_INFLATED_BYTES} bytes: not decoded -->`;
       return raw.toString('utf8');
     }
   }

@@ -2,12 +2,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSp, type RunningSp } from '../../../sp-under-test/src/index.js';
 import { FIXTURES_DIR } from '../paths.js';
+
 import { EMBEDDED_CAPABILITIES } from './capabilities.js';
 import { expectOk } from './clients.js';
 import { MailCatcher } from './mail-catcher.js';
 import { ReferenceApiObserver } from './observers/reference-api.js';
+import { IN_PROCESS_MEMORY } from './sp-memory.js';
 import type { PageMap } from './pages.js';
-import { referenceOutcomes, referenceRefusalCode, referenceSignedIn } from './reference-markup.js';
+import {
+  referenceMailKind,
+  referenceOutcomes,
+  referenceRefusalCode,
+  referenceSignedIn,
+} from './reference-markup.js';
 import { customRoleBody, type RunSpec, type RunTarget, type Target, type WorkspaceSpec } from './target.js';
 
 const spKeys = () => ({
@@ -159,9 +166,11 @@ function view(
     signedIn: referenceSignedIn(sp.url),
     outcome: referenceOutcomes(sp.url),
     refusalCode: referenceRefusalCode,
+    memory: IN_PROCESS_MEMORY,
     admin,
     addWorkspace,
     mail,
+    mailKind: referenceMailKind,
     dispose: () => sp.stop(),
   };
 }

@@ -1,5 +1,7 @@
 import type { IdpId } from '../scenario/types.js';
+import type { SpMemory } from './sp-memory.js';
 import type { MailCatcher } from './mail-catcher.js';
+import type { MailRecogniser } from './mail-kinds.js';
 import type { Observer } from './observers/observer.js';
 import type { OutcomeRecogniser } from './outcomes.js';
 import type { PageMap } from './pages.js';
@@ -51,8 +53,12 @@ export interface RunTarget {
   admin?(method: string, path: string, body?: unknown): Promise<unknown>;
   /** Adds another workspace of the same organisation to this run's SP; returns the run seen from it. */
   addWorkspace?(spec: WorkspaceSpec): Promise<RunTarget>;
+  /** The memory of the process the SP runs in, where the harness can read it (the embedded SP); absent when it cannot. */
+  memory?: SpMemory;
   /** The mail the SP sent, caught over SMTP by the harness; absent when the harness cannot see it. */
   mail?: MailCatcher;
+  /** Recognises what the SP's mail is for (env/mail-kinds.ts); absent: the target recognises no kind. */
+  mailKind?: MailRecogniser;
   /** The SP's SCIM endpoint and bearer token, when the target has one. */
   scim?: { baseUrl: string; token: string };
   /** Keep the tenant name of the setup file, which a pre-configured SP trusts; default: a fresh tenant per run. */

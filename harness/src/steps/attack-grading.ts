@@ -5,6 +5,7 @@ import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { Expectations } from '../scenario/types.js';
 import { scenarioDuration } from '../duration.js';
 import { observeState } from './attack.js';
+import { checkMemory } from './attack-memory.js';
 import {
   forgedAmong,
   messageValues,
@@ -101,6 +102,8 @@ export async function checkRefused(ctx: RunContext, e: NonNullable<Expectations[
         `${base.answeredInMs}ms`,
       );
   }
+  if (base.memory) ctx.observed.memory = base.memory;
+  checkMemory(base.memory, base.mutation);
   if (e.errorCode !== undefined && shown !== undefined && shown !== e.errorCode)
     throw new CheckFailed('ERR_CHECK_ATTACK_REFUSAL', `the SP refused with ${shown}`, e.errorCode, shown);
 

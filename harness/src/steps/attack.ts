@@ -2,6 +2,7 @@ import type { ObservedMember } from '../env/observers/observer.js';
 import { HarnessError } from '../errors.js';
 import type { Expectations, Step } from '../scenario/types.js';
 import { requireDelivery } from './attack-delivery.js';
+import { watchMemory, type MemoryEvidence } from './attack-memory.js';
 import type { AttackBaseline, AttackDelivery, RunContext } from './context.js';
 import { login } from './login.js';
 
@@ -40,7 +41,7 @@ export async function attack(
 ): Promise<void> {
   if (!ctx.armMutation)
     throw new HarnessError('ERR_INTERNAL', 'this run cannot arm mock IdP mutations (no IdP admin access)');
-  if (step.victim) return logoutAttack(ctx, step, step.victim);
+  if (step.victim) return logoutAttack(ctx, step, step.victim, refused);
   const before = await observeState(ctx);
   ctx.attack = { mutation: step.mutation, user: step.user, ...before };
   const armed = await ctx.armMutation(step.mutation);
@@ -59,21 +60,43 @@ export async function attack(
     delivered(ctx.attack, requireDelivery(ctx, step.mutation, 'SAMLResponse', acs));
     return;
   }
-  // Denial of service: what is timed is the SP's answer to the hostile POST, not the user agent's
-  // whole way there. The sign-in may use the step's time, short of its timeout.
+  await boundedAnswer(ctx, ctx.attack, signingIn, false);
+  // A message that was sent and never answered was delivered: the user agent wrote it out.
+  delivered(ctx.attack, requireDelivery(ctx, step.mutation, 'SAMLResponse', acs));
+  timedBySp(ctx.attack);
+}
+
+/**
+ * Denial of service: waits for the user agent's way to the SP and back, recording an SP that
+ * never answers (for expect.refused to fail). The way may use the step's time, short of its
+ * timeout. With `watch`, how the SP's memory grew meanwhile is recorded too: only where that
+ * way is little more than the SP's answer (an IdP-initiated logout), not a whole sign-in, whose
+ * IdP pages and user agent share the embedded SP's process.
+ */
+async function boundedAnswer(
+  ctx: RunContext,
+  base: AttackBaseline,
+  work: Promise<unknown>,
+  watch: boolean,
+): Promise<void> {
+  const memory = watch ? watchMemory(ctx.target) : SIGN_IN_NOT_WATCHED;
   try {
-    if (!(await answersWithin(signingIn, (ctx.stepTimeoutMs ?? 30_000) - 1000)))
-      ctx.attack.unanswered = 'no answer before the step ran out of time';
+    if (!(await answersWithin(work, (ctx.stepTimeoutMs ?? 30_000) - 1000)))
+      base.unanswered = 'no answer before the step ran out of time';
   } catch (e) {
     // An SP that hangs or drops the connection failed the case, the harness did not break.
     if (!(e instanceof HarnessError) || !UNANSWERED.has(e.code)) throw e;
-    ctx.attack.unanswered = e.message;
+    base.unanswered = e.message;
+  } finally {
+    base.memory = memory();
   }
-  // A message that was sent and never answered was delivered: the user agent wrote it out.
-  delivered(ctx.attack, requireDelivery(ctx, step.mutation, 'SAMLResponse', acs));
-  const answered = ctx.attack.delivery?.answer?.durationMs;
-  if (!ctx.attack.unanswered && answered !== undefined) ctx.attack.answeredInMs = answered;
 }
+
+/** What is timed is the SP's answer to the hostile message, not the user agent's whole way there. */
+const timedBySp = (base: AttackBaseline) => {
+  const answered = base.delivery?.answer?.durationMs;
+  if (!base.unanswered && answered !== undefined) base.answeredInMs = answered;
+};
 
 /**
  * A hostile LogoutRequest naming `victim` (SAML Profiles 4.4): the attacker (`step.user`) signs in
@@ -85,19 +108,34 @@ async function logoutAttack(
   ctx: RunContext,
   step: NonNullable<Step['attack']>,
   victim: string,
+  refused?: Expectations['refused'],
 ): Promise<void> {
   await ctx.armMutation!(step.mutation, victim);
   ctx.observed.mutation = step.mutation;
   await login(ctx, { user: step.user, fresh: true });
-  ctx.attack = { mutation: step.mutation, user: step.user, victim, ...(await observeState(ctx)) };
+  const base: AttackBaseline = {
+    mutation: step.mutation,
+    user: step.user,
+    victim,
+    ...(await observeState(ctx)),
+  };
+  ctx.attack = base;
   if (!ctx.tenant.logoutUrl)
     throw new HarnessError('ERR_IDP', `the IdP tenant ${ctx.tenant.tenant} has no logout URL`);
   const started = performance.now();
-  const page = await ctx.driver.goto(ctx.tenant.logoutUrl);
-  ctx.attack.answeredInMs = Math.round(performance.now() - started);
-  ctx.observed.logout = { flow: 'idp-initiated', victim, landedOn: { url: page.url, status: page.status } };
+  const leaving = ctx.driver.goto(ctx.tenant.logoutUrl);
+  if (refused?.within) await boundedAnswer(ctx, base, leaving, true);
+  else await leaving;
+  base.answeredInMs = Math.round(performance.now() - started);
+  const page = ctx.driver.current();
+  ctx.observed.logout = {
+    flow: 'idp-initiated',
+    victim,
+    ...(page ? { landedOn: { url: page.url, status: page.status } } : {}),
+  };
   const slo = Object.values(ctx.target.sloUrls ?? {}).filter((u): u is string => !!u);
-  delivered(ctx.attack, requireDelivery(ctx, step.mutation, 'SAMLRequest', slo));
+  delivered(base, requireDelivery(ctx, step.mutation, 'SAMLRequest', slo));
+  if (refused?.within) timedBySp(base);
 }
 
 const delivered = (base: AttackBaseline, found: { delivery: AttackDelivery; xml: string }) => {
@@ -116,5 +154,10 @@ async function answersWithin(work: Promise<unknown>, ms: number): Promise<boolea
     clearTimeout(timer);
   }
 }
+
+const SIGN_IN_NOT_WATCHED = (): MemoryEvidence => ({
+  notObservable:
+    "not watched: the hostile response comes at the end of a whole sign-in, whose IdP pages and user agent would count in the embedded SP's process; graded on the time and status of the SP's answer only",
+});
 
 const UNANSWERED = new Set(['ERR_STEP_TIMEOUT', 'ERR_TARGET_UNREACHABLE']);

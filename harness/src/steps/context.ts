@@ -5,6 +5,7 @@ import type { ArmedMutation, MockIdp, TenantInfo } from '../env/idp.js';
 import type { RunTarget } from '../env/target.js';
 import type { CheckResult, MailEvidence } from '../model.js';
 import type { IdpId } from '../scenario/types.js';
+import type { MemoryEvidence } from './attack-memory.js';
 
 /** How the hostile message reached the SP, and what the SP answered: the evidence that an attack was delivered. */
 export interface AttackDelivery {
@@ -38,6 +39,8 @@ export interface AttackBaseline {
   answeredInMs?: number;
   /** Why the SP never answered (timeout, connection reset), when a time-bound refusal is expected. */
   unanswered?: string;
+  /** How the SP's memory grew while it answered, in a denial-of-service case (steps/attack-memory.ts). */
+  memory?: MemoryEvidence;
   /** The hostile message as it reached the SP, and the SP's answer. */
   delivery?: AttackDelivery;
   /** The decoded hostile message, as delivered. */

@@ -8,6 +8,7 @@ import type { Tenant } from '../tenant.js';
 import type { SigningKey } from '../xmldsig/sign.js';
 import { findMutation } from './catalogue.js';
 import { base64 } from './dom.js';
+import type { LogoutMutationContext } from './types.js';
 
 interface TenantAttackState {
   /** Applied to the next response only, then cleared. */
@@ -128,18 +129,21 @@ export function deliverResponse(
   return value;
 }
 
+/** The hostile LogoutRequest to send: the XML to post, or the DEFLATE data to send over HTTP-Redirect. */
+export type HostileLogout = { binding: 'post'; xml: string } | { binding: 'redirect'; deflated: Buffer };
+
 /**
  * The hostile LogoutRequest for the tenant's next IdP-initiated logout, started by `attacker`'s
  * IdP session, when a logout mutation is armed (once); undefined otherwise.
  */
-export function deliverLogoutRequest(tenant: Tenant, attacker: string, now: Date): string | undefined {
+export function deliverLogoutRequest(tenant: Tenant, attacker: string, now: Date): HostileLogout | undefined {
   const state = stateOf(tenant);
   const armed = state.nextLogout;
   state.nextLogout = undefined;
   const mutation = armed && findMutation(armed.id);
   if (!armed || mutation?.channel !== 'logout') return undefined;
   const victim = tenant.user(armed.victim)!;
-  return mutation.mutate({
+  const ctx: LogoutMutationContext = {
     respondTo: (login, adjust) => {
       const user = tenant.user(login);
       if (!user) throw new IdpError('ERR_BAD_SETUP', `${login} is not a user of the tenant`);
@@ -151,5 +155,8 @@ export function deliverLogoutRequest(tenant: Tenant, attacker: string, now: Date
     issuer: tenant.entityId,
     destination: tenant.setup.app.sloUrl!,
     now,
-  });
+  };
+  return mutation.binding === 'redirect'
+    ? { binding: 'redirect', deflated: mutation.mutate(ctx) }
+    : { binding: 'post', xml: mutation.mutate(ctx) };
 }

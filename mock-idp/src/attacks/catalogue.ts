@@ -50,6 +50,8 @@ export function describeCatalogue(): {
   advisories: readonly string[];
   /** acs: the response to a sign-in; logout: an IdP-initiated LogoutRequest (armed with a victim). */
   channel: 'acs' | 'logout';
+  /** A logout entry: the binding its LogoutRequest travels over. */
+  binding?: 'post' | 'redirect';
   conformingSp: string;
   /** An SP may also sign the user in from the signed assertion alone, with its signed values (Mutation.signedAssertionKept). */
   signedAssertionKept: boolean;
@@ -63,6 +65,7 @@ export function describeCatalogue(): {
     spec: m.spec,
     advisories: m.advisories ?? [],
     channel: m.channel ?? 'acs',
+    ...(m.channel === 'logout' ? { binding: m.binding ?? 'post' } : {}),
     conformingSp: m.conformingSp,
     signedAssertionKept: m.channel !== 'logout' && m.signedAssertionKept === true,
     wholeSignedTextAllowed: m.wholeSignedTextAllowed === true,

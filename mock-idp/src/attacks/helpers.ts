@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { ResponseInput, SigningChoice } from '../profiles/profile.js';
 import { NS, all, assertionOf, base64, child, children, parseXml, resign, setText } from './dom.js';
-import type { MutatedResponse, MutationContext } from './types.js';
+import { logoutRequest } from '../saml/logout.js';
+import { toWire } from '../xml/element.js';
+import type { LogoutMutationContext, MutatedResponse, MutationContext } from './types.js';
 
 /** Mutations work on plain assertions: encryption is left out of every build they make. */
 export function plain(input: ResponseInput): ResponseInput {
@@ -92,3 +94,16 @@ export function editThenSign(ctx: MutationContext, edit: (doc: Document) => void
 }
 
 export { assertionOf };
+
+/** The IdP's own LogoutRequest naming the victim, unsigned, as a logout mutation starts from. */
+export const victimLogoutRequest = (ctx: LogoutMutationContext): string =>
+  toWire(
+    logoutRequest({
+      issuer: ctx.issuer,
+      destination: ctx.destination,
+      nameId: ctx.victimNameId,
+      nameIdFormat: ctx.nameIdFormat,
+      sessionIndex: '_' + randomBytes(12).toString('hex'),
+      now: ctx.now,
+    }),
+  );

@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { logoutRequest } from '../saml/logout.js';
-import { toWire } from '../xml/element.js';
 import { NS, assertionOf, parseXml, serialize } from './dom.js';
-import { ASSERTION_ONLY } from './helpers.js';
+import { ASSERTION_ONLY, victimLogoutRequest } from './helpers.js';
 import type { LogoutMutation } from './types.js';
 
 /*
@@ -27,18 +24,7 @@ export const LOGOUT_WRAPPING_MUTATIONS: LogoutMutation[] = [
     conformingSp:
       "Refuses the logout message: only a signature enveloped in the LogoutRequest itself, covering it by its ID, authenticates it; no one's session ends.",
     mutate(ctx) {
-      const request = parseXml(
-        toWire(
-          logoutRequest({
-            issuer: ctx.issuer,
-            destination: ctx.destination,
-            nameId: ctx.victimNameId,
-            nameIdFormat: ctx.nameIdFormat,
-            sessionIndex: '_' + randomBytes(12).toString('hex'),
-            now: ctx.now,
-          }),
-        ),
-      );
+      const request = parseXml(victimLogoutRequest(ctx));
       const donor = assertionOf(parseXml(ctx.respondTo(ctx.attacker, ASSERTION_ONLY)));
       request.documentElement.appendChild(request.importNode(donor, true));
       if (request.getElementsByTagNameNS(NS.DS, 'Signature').length !== 1)

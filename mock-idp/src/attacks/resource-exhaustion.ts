@@ -1,8 +1,8 @@
 import { constants, deflateRawSync } from 'node:zlib';
 import { base64, parseXml, serialize } from './dom.js';
-import { ASSERTION_ONLY, asDelivery, plain } from './helpers.js';
+import { ASSERTION_ONLY, asDelivery, plain, victimLogoutRequest } from './helpers.js';
 import { inExtensions } from './placement.js';
-import type { Mutation } from './types.js';
+import type { CatalogueEntry } from './types.js';
 
 /*
  * Denial of service with messages that fit the size an ACS accepts, or that a careless ACS
@@ -21,6 +21,13 @@ const segment = (): Buffer =>
 
 /** MiB of whitespace the deflate bomb expands to after the response. */
 export const DEFLATE_BOMB_MIB = 160;
+/**
+ * MiB of whitespace the HTTP-Redirect deflate bomb expands to after the LogoutRequest. Each MiB
+ * is about 1 KiB of DEFLATE data, 1.4 KiB of base64 in the URL: 8 of them make a URL of about
+ * 12 KiB, the most that fits, with the signature, cookies and other headers, in the 16 KiB a
+ * Node server (the reference SP) accepts for a request's line and headers.
+ */
+export const REDIRECT_BOMB_MIB = 8;
 /** Total size of the huge message: four times a typical 256 KiB ACS limit. */
 export const HUGE_MESSAGE_BYTES = MIB;
 /** How deep the nested elements of the deep-nesting case go. */
@@ -31,7 +38,7 @@ const DOS_SPEC = [
   'SAML Bindings 3.5.4 (the POST binding carries the message base64-encoded, not compressed)',
 ];
 
-export const RESOURCE_EXHAUSTION_MUTATIONS: Mutation[] = [
+export const RESOURCE_EXHAUSTION_MUTATIONS: CatalogueEntry[] = [
   {
     id: 'saml.reject.deflate-bomb',
     title: `A SAMLResponse that is base64 of DEFLATE data expanding to the signed response and ${DEFLATE_BOMB_MIB} MiB of whitespace`,
@@ -49,6 +56,29 @@ export const RESOURCE_EXHAUSTION_MUTATIONS: Mutation[] = [
         deflateRawSync(Buffer.alloc(0)),
       ];
       return { samlResponse: Buffer.concat(parts).toString('base64') };
+    },
+  },
+  {
+    channel: 'logout',
+    binding: 'redirect',
+    id: 'saml.reject.deflate-bomb-redirect',
+    title: `An IdP-initiated LogoutRequest over HTTP-Redirect whose SAMLRequest, about 12 KiB of base64 in the URL, inflates to the request and ${REDIRECT_BOMB_MIB} MiB of whitespace; the IdP signs the query`,
+    spec: [
+      'SAML Security Considerations 6.5 (denial of service by large or complex messages)',
+      'SAML Bindings 3.4.4.1 (HTTP-Redirect: the message is DEFLATE-compressed, base64-encoded and URL-encoded into SAMLRequest)',
+      'SAML Profiles 4.4 (Single Logout: the IdP sends a LogoutRequest to each session participant)',
+    ],
+    advisories: ['CVE-2025-25293', 'CVE-2026-2575'],
+    conformingSp:
+      "Refuses the logout message quickly with its memory bounded: it inflates at most the size it accepts for a message and stops there, whoever signed the query, and ends no one's session.",
+    mutate(ctx) {
+      const request = victimLogoutRequest(ctx);
+      const head = deflateRawSync(Buffer.from(request, 'utf8'), { finishFlush: constants.Z_SYNC_FLUSH });
+      return Buffer.concat([
+        head,
+        ...Array.from({ length: REDIRECT_BOMB_MIB }, segment),
+        deflateRawSync(Buffer.alloc(0)),
+      ]);
     },
   },
   {

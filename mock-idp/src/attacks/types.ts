@@ -59,11 +59,28 @@ export interface LogoutMutationContext {
 /** One entry of the attack catalogue: a mutation of the response to a sign-in (the default channel), or of a logout message. */
 export type CatalogueEntry = Mutation | LogoutMutation;
 
-/** An IdP-initiated LogoutRequest made hostile; it goes to the SP's SLO URL over HTTP-POST. */
-export interface LogoutMutation extends Omit<Mutation, 'mutate' | 'channel'> {
+/** An IdP-initiated LogoutRequest made hostile; it goes to the SP's SLO URL, over HTTP-POST unless it says otherwise. */
+export type LogoutMutation = PostLogoutMutation | RedirectLogoutMutation;
+
+interface LogoutMutationBase extends Omit<Mutation, 'mutate' | 'channel'> {
   channel: 'logout';
+}
+
+/** Posted to the SP's SLO URL (SAML Bindings 3.5). */
+export interface PostLogoutMutation extends LogoutMutationBase {
+  binding?: 'post';
   /** The LogoutRequest XML to post (its signature, if any, is whatever the mutation carries). */
   mutate(ctx: LogoutMutationContext): string;
+}
+
+/**
+ * Sent to the SP's SLO URL over HTTP-Redirect (SAML Bindings 3.4.4.1): the IdP base64-encodes
+ * the DEFLATE data into SAMLRequest and signs the query with its key, as it signs its own.
+ */
+export interface RedirectLogoutMutation extends LogoutMutationBase {
+  binding: 'redirect';
+  /** The raw DEFLATE data of SAMLRequest. */
+  mutate(ctx: LogoutMutationContext): Buffer;
 }
 
 /** One entry of the attack catalogue. */

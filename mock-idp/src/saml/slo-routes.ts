@@ -42,6 +42,26 @@ export function createSlo(access: SessionAccess): {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '256kb' });
 
+  /** HTTP-Redirect (SAML Bindings 3.4.4.1): the DEFLATE data in the query, signed with the tenant's key. */
+  const redirectToSp = (
+    res: Response,
+    tenant: Tenant,
+    kind: 'SAMLRequest' | 'SAMLResponse',
+    deflated: Buffer,
+    relayState: string | undefined,
+  ) => {
+    const sloUrl = tenant.setup.app.sloUrl!;
+    const algorithm = tenant.setup.app.signing?.algorithm ?? tenant.profile.defaultSigning.algorithm;
+    const query = signedRedirectQuery(
+      kind,
+      deflated.toString('base64'),
+      relayState,
+      tenant.key.privateKey,
+      algorithm,
+    );
+    res.redirect(302, `${sloUrl}${sloUrl.includes('?') ? '&' : '?'}${query}`);
+  };
+
   const sendToSp = (
     res: Response,
     tenant: Tenant,
@@ -60,9 +80,7 @@ export function createSlo(access: SessionAccess): {
       };
       return void res.type('html').send(postBindingPage(sloUrl, fields));
     }
-    const deflated = deflateRawSync(Buffer.from(toWire(message))).toString('base64');
-    const query = signedRedirectQuery(kind, deflated, relayState, tenant.key.privateKey, algorithm);
-    res.redirect(302, `${sloUrl}${sloUrl.includes('?') ? '&' : '?'}${query}`);
+    redirectToSp(res, tenant, kind, deflateRawSync(Buffer.from(toWire(message))), relayState);
   };
 
   const needSloUrl = (tenant: Tenant) => {
@@ -110,12 +128,13 @@ export function createSlo(access: SessionAccess): {
       return void res.type('html').send(signedOutPage(tenant.profile.displayName, true));
     }
     const relayState = typeof req.query.RelayState === 'string' ? req.query.RelayState : undefined;
-    // An armed logout mutation of the attack catalogue replaces the request; it travels over HTTP-POST.
+    // An armed logout mutation of the attack catalogue replaces the request, over the binding it names.
     const hostile = deliverLogoutRequest(tenant, login, access.now());
-    if (hostile) {
-      const fields = { SAMLRequest: Buffer.from(hostile).toString('base64'), RelayState: relayState };
+    if (hostile?.binding === 'post') {
+      const fields = { SAMLRequest: Buffer.from(hostile.xml).toString('base64'), RelayState: relayState };
       return void res.type('html').send(postBindingPage(tenant.setup.app.sloUrl, fields));
     }
+    if (hostile) return void redirectToSp(res, tenant, 'SAMLRequest', hostile.deflated, relayState);
     const request = logoutRequest({
       issuer: tenant.entityId,
       destination: tenant.setup.app.sloUrl,

@@ -64,8 +64,11 @@ export function verifyRedirectLogout(
   let xml: string;
   try {
     const deflated = Buffer.from(decodeURIComponent(encoded.replace(/\+/g, ' ')), 'base64');
+    // A deflate bomb (CVE-2025-25293) stops at the size the SP accepts for a message.
     xml = inflateRawSync(deflated, { maxOutputLength: maxBytes }).toString('utf8');
   } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new SamlRejected('ERR_SAML_TOO_LARGE', `the logout message inflates beyond ${maxBytes} bytes`);
     throw new SamlRejected('ERR_SAML_ENCODING', (e as Error).message);
   }
   return readLogout(parseUntrusted(xml).documentElement);
