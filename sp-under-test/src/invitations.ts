@@ -53,6 +53,7 @@ export function inviteMember(
   void deps.mailer
     .send({
       workspaceId: ws.id,
+      workspace: ws.slug,
       kind: 'invitation',
       to: member.email,
       subject: `You are invited to join ${ws.name}`,

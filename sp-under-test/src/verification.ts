@@ -74,6 +74,7 @@ export async function startVerification(
   const minutes = Math.round(deps.lifetimeMs / 60_000);
   const mail = await deps.mailer.send({
     workspaceId: workspace.id,
+    workspace: workspace.slug,
     kind: 'workspace-verification',
     to: pending.email,
     subject: `Verify your email to join ${workspace.name}`,

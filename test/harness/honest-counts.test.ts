@@ -219,6 +219,31 @@ describe('harness: reports tell a pass on state from a pass on the page only', (
     expect(byClass('jit.on-page').getElementsByTagName('system-out').length).to.equal(1);
   });
 
+  it('JUnit: a failure lists each check of its steps with its own verdict', () => {
+    const failed: CaseResult = {
+      ...passed('jit.wrong', 'state'),
+      status: 'failed',
+      message: 'her roles: member roles differ',
+    };
+    failed.steps = [
+      {
+        ...failed.steps[0]!,
+        status: 'failed',
+        checks: [
+          { check: 'sessions', status: 'not-applicable', message: 'no sessions' },
+          { check: 'member', status: 'failed', gradedBy: 'scim', message: 'member roles differ' },
+        ],
+      },
+    ];
+    const doc = new DOMParser().parseFromString(
+      renderJunit({ ...report, results: [failed], summary: summarize([failed]) }),
+      'text/xml',
+    );
+    const text = doc.getElementsByTagName('failure')[0]!.textContent ?? '';
+    expect(text).to.match(/sessions: not-applicable/);
+    expect(text).to.match(/member: failed/);
+  });
+
   it('HTML: a page-only pass has its own class, not the green of a pass on state; each check shows its verdict', () => {
     const root = parse(renderHtml(report));
     const cell = (c: string) => root.querySelector(`tr[data-case="${c}"] td.cell a`)!;

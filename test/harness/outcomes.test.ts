@@ -4,6 +4,7 @@ import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { HttpDriver } from '../../harness/src/drivers/http-driver.js';
 import { ExternalTarget, loadTargetFile } from '../../harness/src/env/external-target.js';
 import { OUTCOME_NAMES, SP_OUTCOMES } from '../../harness/src/env/outcomes.js';
@@ -157,6 +158,31 @@ describe('harness: outcomes instead of an SP’s wording (page.shows)', () => {
         .filter((line) => wording.some((w) => w.test(line)))
         .map((line) => `${f}: ${line.trim()}`),
     );
+    expect(hits).to.deep.equal([]);
+  });
+
+  it('the bundled scenarios pick mail by its kind, never by the reference SP’s subjects', () => {
+    const files = readdirSync(join(ROOT, 'scenarios'), { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.yaml') && f !== 'catalogue.yaml',
+    );
+    const hits: string[] = [];
+    let picked = 0;
+    for (const f of files) {
+      const text = readFileSync(join(ROOT, 'scenarios', f), 'utf8');
+      if (/Verify your email|You are invited|join (HR|Legal)\b/i.test(text))
+        hits.push(`${f}: the reference SP's mail wording`);
+      const doc = parseYaml(text) as { steps?: { openMail?: object; expect?: { mails?: object } }[] } | null;
+      for (const [i, step] of (doc?.steps ?? []).entries())
+        for (const [key, sel] of [
+          ['openMail', step.openMail],
+          ['expect.mails', step.expect?.mails],
+        ] as const) {
+          if (!sel) continue;
+          picked++;
+          if ('subject' in sel) hits.push(`${f}: steps[${i}].${key}.subject`);
+        }
+    }
+    expect(picked, 'mail steps found').to.be.greaterThan(20);
     expect(hits).to.deep.equal([]);
   });
 

@@ -43,6 +43,11 @@ describe('sp-under-test: joining a second workspace needs email verification', (
     expect(mail.to).to.deep.equal([MARIA]);
     expect(link).to.match(/\/w\/hr\/verify\/[A-Za-z0-9_-]{40,}$/);
     expect(code).to.match(/^\d{6}$/);
+    // What the mail is for and its workspace, for tools (the harness's embedded recogniser).
+    expect(mail.headers).to.include({
+      'x-sp-under-test-mail-kind': 'workspace-verification',
+      'x-sp-under-test-workspace': 'hr',
+    });
     const outbox = await admin<{ status: string; kind: string }[]>(world.sp, 'GET', '/workspaces/hr/mail');
     expect(outbox.body.map((o) => [o.kind, o.status])).to.deep.equal([['workspace-verification', 'sent']]);
     expect(outbox.body[0]).to.not.have.property('text');

@@ -9,7 +9,12 @@ import { MailCatcher } from './mail-catcher.js';
 import { ReferenceApiObserver } from './observers/reference-api.js';
 import { IN_PROCESS_MEMORY } from './sp-memory.js';
 import type { PageMap } from './pages.js';
-import { referenceOutcomes, referenceRefusalCode, referenceSignedIn } from './reference-markup.js';
+import {
+  referenceMailKind,
+  referenceOutcomes,
+  referenceRefusalCode,
+  referenceSignedIn,
+} from './reference-markup.js';
 import { customRoleBody, type RunSpec, type RunTarget, type Target, type WorkspaceSpec } from './target.js';
 
 const spKeys = () => ({
@@ -165,6 +170,7 @@ function view(
     admin,
     addWorkspace,
     mail,
+    mailKind: referenceMailKind,
     dispose: () => sp.stop(),
   };
 }

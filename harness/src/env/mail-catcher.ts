@@ -10,6 +10,8 @@ export interface CaughtMail {
   to: string[];
   from: string;
   subject: string;
+  /** The message's headers that have one text value, by lower-cased name. */
+  headers: Record<string, string>;
   text: string;
   html: string;
   /** Every http(s) link in the message, in order. */
@@ -31,6 +33,9 @@ export const MAIL_CATCHER_DEFAULTS = {
 const LINK = /https?:\/\/[^\s"'<>]+/g;
 const addresses = (a: AddressObject | AddressObject[] | undefined): string =>
   (Array.isArray(a) ? a : a ? [a] : []).map((x) => x.text).join(', ');
+
+const textHeaders = (headers: Map<string, unknown>): Record<string, string> =>
+  Object.fromEntries([...headers].filter((h): h is [string, string] => typeof h[1] === 'string'));
 
 /**
  * An in-memory SMTP server on loopback that keeps every message it is sent. The harness
@@ -71,6 +76,7 @@ export class MailCatcher {
                   addresses(parsed.from) ||
                   (session.envelope.mailFrom ? session.envelope.mailFrom.address : ''),
                 subject: parsed.subject ?? '',
+                headers: textHeaders(parsed.headers),
                 text,
                 html,
                 links: [...new Set([...(text.match(LINK) ?? []), ...(html.match(LINK) ?? [])])].map((l) =>

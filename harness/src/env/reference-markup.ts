@@ -1,3 +1,4 @@
+import type { MailKind, MailRecogniser } from './mail-kinds.js';
 import type { Outcome, OutcomeRecogniser } from './outcomes.js';
 import type { SignedInReader } from './signed-in.js';
 import { unescapeHtml } from './signed-in.js';
@@ -84,3 +85,16 @@ export const referenceOutcomes =
 /** The code the reference SP's refusal and error pages show as `data-error-code`. */
 export const referenceRefusalCode = (page: { html: string }): string | undefined =>
   /data-error-code="([^"]+)"/.exec(page.html)?.[1];
+
+/** The reference SP's own names for what its mail is for (header X-Sp-Under-Test-Mail-Kind, sp-under-test/src/mail/mailer.ts). */
+const REFERENCE_MAIL_KINDS: Record<MailKind, string> = {
+  invitation: 'invitation',
+  verification: 'workspace-verification',
+};
+
+/** The reference SP's mail, recognised by the headers it puts on each: its kind and its workspace's slug. */
+export const referenceMailKind: MailRecogniser =
+  ({ kind, workspace }) =>
+  (m) =>
+    m.headers['x-sp-under-test-mail-kind'] === REFERENCE_MAIL_KINDS[kind] &&
+    (workspace === undefined || m.headers['x-sp-under-test-workspace'] === workspace);

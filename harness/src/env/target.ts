@@ -1,6 +1,7 @@
 import type { IdpId } from '../scenario/types.js';
 import type { SpMemory } from './sp-memory.js';
 import type { MailCatcher } from './mail-catcher.js';
+import type { MailRecogniser } from './mail-kinds.js';
 import type { Observer } from './observers/observer.js';
 import type { OutcomeRecogniser } from './outcomes.js';
 import type { PageMap } from './pages.js';
@@ -56,6 +57,8 @@ export interface RunTarget {
   memory?: SpMemory;
   /** The mail the SP sent, caught over SMTP by the harness; absent when the harness cannot see it. */
   mail?: MailCatcher;
+  /** Recognises what the SP's mail is for (env/mail-kinds.ts); absent: the target recognises no kind. */
+  mailKind?: MailRecogniser;
   /** The SP's SCIM endpoint and bearer token, when the target has one. */
   scim?: { baseUrl: string; token: string };
   /** Keep the tenant name of the setup file, which a pre-configured SP trusts; default: a fresh tenant per run. */

@@ -62,7 +62,15 @@ export function renderJunit(report: Report): string {
 }
 
 function stepsText(r: CaseResult): string {
-  return r.steps.map((s) => `[${s.status}] ${s.name}${s.message ? `: ${s.message}` : ''}`).join('\n');
+  return r.steps
+    .map(
+      (s) =>
+        `[${s.status}] ${s.name}${s.message ? `: ${s.message}` : ''}` +
+        (s.checks ?? [])
+          .map((c) => `\n    ${c.check}: ${c.status}${c.message ? ` (${c.message})` : ''}`)
+          .join(''),
+    )
+    .join('\n');
 }
 
 export class JunitReporter implements Reporter {

@@ -1,4 +1,5 @@
 import type { Outcome } from '../env/outcomes.js';
+import type { MailKind } from '../env/mail-kinds.js';
 import type { CustomRoleSpec } from '../env/target.js';
 
 /** A scenario file as the schema (scenarios/scenario.schema.json) describes it. */
@@ -51,7 +52,7 @@ export interface Expectations {
     authMethod?: string;
   };
   /** Mail the SP sent to an address (read from the harness's SMTP catcher). */
-  mails?: { to: string; count?: number; subject?: string };
+  mails?: MailSelection & { count?: number };
   noMember?: string;
   /** The SP refused the last attack step: no member, session or role change; a refusal page; within a time, if given. */
   refused?: { errorCode?: string; within?: string };
@@ -128,6 +129,18 @@ export interface ScimStep {
   expectRefused?: boolean;
 }
 
+/**
+ * Which of the SP's mail to an address a step means: by what it is for (`kind`, recognised per
+ * target, env/mail-kinds.ts) and the workspace it is about, or by words of the subject (`subject`,
+ * the SP's own wording: for a scenario written for one SP).
+ */
+export interface MailSelection {
+  to: string;
+  kind?: MailKind;
+  workspace?: string;
+  subject?: string;
+}
+
 export interface Step {
   name?: string;
   login?: {
@@ -150,7 +163,7 @@ export interface Step {
   /** Signs in with email and password on the SP's own sign-in page (identifier first). */
   passwordLogin?: { email: string; password?: string; page?: string; path?: string; fresh?: boolean };
   /** Opens the newest mail to an address; optionally follows its link in the driver and reads its code. */
-  openMail?: { to: string; subject?: string; followLink?: boolean; readCode?: boolean };
+  openMail?: MailSelection & { followLink?: boolean; readCode?: boolean };
   /** Switches the signed-in account to another workspace through the SP's switcher page. */
   switchWorkspace?: string;
   /** Moves or freezes the SP's clock through its admin API. */

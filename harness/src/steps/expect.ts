@@ -6,7 +6,7 @@ import { readOutcome } from '../env/read-outcome.js';
 import { describeReading, showsSignedIn } from '../env/signed-in.js';
 import { checkRefused } from './attack-grading.js';
 import { fill, lastPage, type RunContext } from './context.js';
-import { countMail } from './mail.js';
+import { countMail, describeMailSelection } from './mail.js';
 import { isAtPage } from './pages.js';
 import { checkSamlMessages } from './saml-messages.js';
 import { checkAssets, checkScimResponse, checkScimSent } from './scim.js';
@@ -168,12 +168,12 @@ export const CHECKS: {
   },
 
   async mails(ctx, e) {
-    const mails = await countMail(ctx, e.to, e.subject, e.count);
+    const mails = await countMail(ctx, e, e.count);
     ctx.observed.mails = mails.map((m) => ({ subject: m.subject, receivedAt: m.receivedAt }));
     if (e.count !== undefined && mails.length !== e.count)
       throw new CheckFailed(
         'ERR_CHECK_MAIL',
-        `the SP sent ${mails.length} mails to ${e.to}`,
+        `the SP sent ${mails.length} mails to ${e.to} that are: ${describeMailSelection(e)}`,
         e.count,
         mails.length,
       );

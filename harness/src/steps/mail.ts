@@ -1,7 +1,7 @@
 import { CheckFailed, HarnessError, NotApplicable } from '../errors.js';
 import type { CaughtMail } from '../env/mail-catcher.js';
 import type { MailEvidence } from '../model.js';
-import type { Step } from '../scenario/types.js';
+import type { MailSelection, Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
 
 const CODE = /\b(\d{6})\b/;
@@ -14,9 +14,34 @@ const needMail = (ctx: RunContext) => {
   return ctx.target.mail;
 };
 
-/** Mail this run's SP sent: its links point back at the SP, which no other run shares. */
-export const fromThisSp = (ctx: RunContext, subject?: string) => (m: CaughtMail) =>
-  m.links.some((l) => l.startsWith(ctx.target.baseUrl)) && (!subject || m.subject.includes(subject));
+/**
+ * Mail this run's SP sent (its links point back at the SP, which no other run shares) that
+ * `selection` picks: by kind (and workspace), as the target recognises them, and by subject words.
+ * A kind the target cannot recognise makes the step not applicable, with the reason.
+ */
+export function fromThisSp(ctx: RunContext, selection: Omit<MailSelection, 'to'> = {}) {
+  const { kind, workspace, subject } = selection;
+  let ofKind: (m: CaughtMail) => boolean = () => true;
+  if (kind !== undefined) {
+    const matcher = ctx.target.mailKind?.({ kind, ...(workspace !== undefined ? { workspace } : {}) }) ?? {
+      unknown: `the target recognises no kind of mail, so not ${kind} mail (mails in a target file)`,
+    };
+    if (typeof matcher !== 'function') throw new NotApplicable(matcher.unknown);
+    ofKind = matcher;
+  }
+  return (m: CaughtMail) =>
+    m.links.some((l) => l.startsWith(ctx.target.baseUrl)) &&
+    (!subject || m.subject.includes(subject)) &&
+    ofKind(m);
+}
+
+/** How a selection reads in a verdict: `invitation mail about hr`. */
+export const describeMailSelection = (s: MailSelection) =>
+  [
+    s.kind ? `${s.kind} mail` : 'mail',
+    s.workspace ? ` about ${s.workspace}` : '',
+    s.subject ? ` with subject "${s.subject}"` : '',
+  ].join('');
 
 const evidence = (m: CaughtMail): MailEvidence => ({
   id: m.id,
@@ -35,13 +60,12 @@ const evidence = (m: CaughtMail): MailEvidence => ({
  */
 export async function openMail(ctx: RunContext, step: NonNullable<Step['openMail']>): Promise<void> {
   const catcher = needMail(ctx);
-  const mail = await catcher.newest(step.to, fromThisSp(ctx, step.subject), 5000);
-  if (!mail) {
+  const mail = await catcher.newest(step.to, fromThisSp(ctx, step), 5000);
+  if (!mail)
     throw new CheckFailed(
       'ERR_CHECK_MAIL',
-      `no mail from the SP to ${step.to}${step.subject ? ` with subject "${step.subject}"` : ''} arrived`,
+      `no ${describeMailSelection(step)} from the SP to ${step.to} arrived`,
     );
-  }
   (ctx.mail ??= []).push(evidence(mail));
   ctx.observed.mail = { to: mail.to, subject: mail.subject };
   if (step.readCode) {
@@ -59,11 +83,7 @@ export async function openMail(ctx: RunContext, step: NonNullable<Step['openMail
 }
 
 /** The mail this run's SP sent to an address, waiting briefly for `expected` messages when fewer have arrived. */
-export function countMail(
-  ctx: RunContext,
-  to: string,
-  subject?: string,
-  expected = 0,
-): Promise<CaughtMail[]> {
-  return needMail(ctx).atLeast(to, expected, fromThisSp(ctx, subject), expected > 0 ? 5000 : 0);
+export function countMail(ctx: RunContext, selection: MailSelection, expected = 0): Promise<CaughtMail[]> {
+  const catcher = needMail(ctx);
+  return catcher.atLeast(selection.to, expected, fromThisSp(ctx, selection), expected > 0 ? 5000 : 0);
 }

@@ -4,8 +4,17 @@ import type { Db } from '../db/open.js';
 import { markMail, recordMail, type MailStatus } from '../store/mail-outbox.js';
 import type { Clock } from '../clock.js';
 
+/**
+ * Headers on every mail of the SP, for tools to read (as its pages' data- markers): what the mail
+ * is for (`invitation`, `workspace-verification`) and the slug of the workspace it is about.
+ */
+export const MAIL_KIND_HEADER = 'X-Sp-Under-Test-Mail-Kind';
+export const MAIL_WORKSPACE_HEADER = 'X-Sp-Under-Test-Workspace';
+
 export interface OutgoingMail {
   workspaceId: number | null;
+  /** The workspace's slug, when the mail is about one. */
+  workspace?: string;
   kind: string;
   to: string;
   subject: string;
@@ -57,6 +66,10 @@ export class Mailer {
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
+        headers: {
+          [MAIL_KIND_HEADER]: mail.kind,
+          ...(mail.workspace ? { [MAIL_WORKSPACE_HEADER]: mail.workspace } : {}),
+        },
       })) as { messageId?: string };
       markMail(this.db, outboxId, 'sent', { messageId: info.messageId ?? '' }, this.clock.now());
       return { outboxId, status: 'sent' };
