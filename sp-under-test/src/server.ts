@@ -11,6 +11,7 @@ import type { SpContext } from './http/context.js';
 import { createApp } from './http/app.js';
 import { loadOrCreateSpKeys } from './keys.js';
 import { Mailer } from './mail/mailer.js';
+import { groupCommitOf } from './db/group-commit.js';
 
 export interface RunningSp {
   url: string;
@@ -70,6 +71,7 @@ export async function startSp(options: SpOptions = {}): Promise<RunningSp> {
         server.closeAllConnections();
       });
       ctx.mailer.close();
+      groupCommitOf(db).flush();
       db.close();
     },
   };

@@ -12,7 +12,11 @@ state=$(mktemp -d)
 mkdir -p "$state/tmp" "$state/data" "$state/sessions" "$state/idp-metadata"
 export IDP_METADATA_DIR=${IDP_METADATA_DIR:-$state/idp-metadata}
 node --import tsx targets/lib/idp-metadata.ts "$IDP_PORT" "$IDP_METADATA_DIR"
-# Apache's children run as www-data when started as root: they read the app and write the state.
+# Apache's children run as www-data when started as root: they read a copy of the app, its
+# configuration and the SP's key pair in the state directory (a checkout under /root is closed
+# to them), and write the state.
+cp -r "$here/www" "$here/config" "$state/"
+cp "$root/fixtures/keys/zoo-sp.key.pem" "$root/fixtures/keys/zoo-sp.cert.pem" "$state/"
 chmod -R a+rwX "$state"
 chmod a+rx "$IDP_METADATA_DIR"
 
@@ -43,18 +47,18 @@ MaxRequestWorkers 8
 <FilesMatch "\.php$">
   SetHandler application/x-httpd-php
 </FilesMatch>
-SetEnv SIMPLESAMLPHP_CONFIG_DIR $here/config
+SetEnv SIMPLESAMLPHP_CONFIG_DIR $state/config
 SetEnv SP_PORT $SP_PORT
 SetEnv SP_STATE_DIR $state
 SetEnv IDP_METADATA_DIR $IDP_METADATA_DIR
-SetEnv SP_KEY_FILE $root/fixtures/keys/zoo-sp.key.pem
-SetEnv SP_CERT_FILE $root/fixtures/keys/zoo-sp.cert.pem
+SetEnv SP_KEY_FILE $state/zoo-sp.key.pem
+SetEnv SP_CERT_FILE $state/zoo-sp.cert.pem
 Alias /simplesaml /usr/share/simplesamlphp/www
 <Directory /usr/share/simplesamlphp/www>
   Require all granted
 </Directory>
-DocumentRoot $here/www
-<Directory $here/www>
+DocumentRoot $state/www
+<Directory $state/www>
   Require all granted
   FallbackResource /index.php
 </Directory>
@@ -64,7 +68,7 @@ CONF
 # otherwise include this script and whatever started it.
 setsid apache2 -f "$state/httpd.conf" -DFOREGROUND &
 apache=$!
-trap 'kill -TERM $apache 2>/dev/null; wait $apache 2>/dev/null; exit 0' TERM INT
+trap 'kill -TERM $apache 2>/dev/null; wait $apache 2>/dev/null; rm -rf "$state"; exit 0' TERM INT
 for _ in $(seq 1 100); do
   if curl -fs -o /dev/null "http://127.0.0.1:$SP_PORT/simplesaml/module.php/saml/sp/metadata.php/default-sp"; then
     echo "simplesamlphp SP listening on http://127.0.0.1:$SP_PORT"

@@ -3,9 +3,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
+import { EMBEDDED_CAPABILITIES } from '../../harness/src/env/capabilities.js';
 import { EmbeddedTarget } from '../../harness/src/env/embedded-target.js';
 import type { RunSpec, Target } from '../../harness/src/env/target.js';
 import type { Report } from '../../harness/src/model.js';
+import { whyNotApplicable } from '../../harness/src/runner/applicability.js';
+import { loadScenarios } from '../../harness/src/scenario/load.js';
 import { DOS_MEMORY_BOUND_MIB, type MemoryEvidence } from '../../harness/src/steps/attack-memory.js';
 import { armMutation, deliverLogoutRequest } from '../../mock-idp/src/attacks/index.js';
 import { REDIRECT_BOMB_MIB } from '../../mock-idp/src/attacks/resource-exhaustion.js';
@@ -198,6 +201,14 @@ describe(`harness: ${MUTATION} is graded on the time, the status and the memory 
     expect(result.message).to.match(
       /memory grew by [\d.]+ MiB while it answered saml\.reject\.deflate-bomb-redirect/,
     );
+  });
+
+  it('is not applicable, with the reason, to a target without a Single Logout URL for HTTP-Redirect', () => {
+    const scenario = loadScenarios([SCENARIO])[0]!.scenario;
+    expect(whyNotApplicable(scenario, EMBEDDED_CAPABILITIES)).to.equal(undefined);
+    expect(
+      whyNotApplicable(scenario, { ...EMBEDDED_CAPABILITIES, slo: { redirect: false, post: true } }),
+    ).to.match(/Single Logout over HTTP-Redirect needs the SP's SLO URL for that binding/);
   });
 
   it('says that the memory of an SP it cannot see is not graded, and grades time and status', async () => {

@@ -1,8 +1,14 @@
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EmbeddedTarget } from '../../harness/src/env/embedded-target.js';
 import type { RunSpec, Target } from '../../harness/src/env/target.js';
+import { ForeignSp } from '../helpers/foreign-sp.js';
+import { freePort, idpMetadataAt, ledgerlyTarget, runTarget } from '../helpers/ledgerly.js';
+import { ROOT } from '../helpers/world.js';
 import { rejectCase, runCases } from './run-cases.js';
 
 /** The reference SP, its loginUrl pointed at a page of another site that never sends anyone to the IdP. */
@@ -70,6 +76,29 @@ describe('vulnerable SPs: an attack that never reached the SP grades nothing', f
     const pageOnly = (await runCases([file], new LoginUrlNowhere(url, false))).results[0]!;
     expect(pageOnly.status, pageOnly.message).to.equal('not-applicable');
     expect(pageOnly.message).to.match(/neither the SP .* nor the IdP/);
+  });
+
+  it('a target file whose loginUrl is a signed-out page of the SP: no attack case passes', async () => {
+    const idpPort = await freePort();
+    const sp = await ForeignSp.start({ idps: await idpMetadataAt(idpPort) });
+    try {
+      const target = ledgerlyTarget(sp, idpPort, 'none') as { sp: Record<string, unknown> };
+      target.sp.loginUrl = `${sp.url}/t/{idp}/bye`;
+      const ids = ['saml.reject.unsigned', 'saml.reject.xsw-evil-assertion-before-signed'];
+      const { code, report } = await runTarget(
+        target,
+        join(ROOT, 'scenarios/saml-reject'),
+        mkdtempSync(join(tmpdir(), 'not-delivered-')),
+        ['--idp', 'okta', '--grep', `^(${ids.map((i) => i.replaceAll('.', '\\.')).join('|')})\\s`],
+      );
+      expect(report.results.map((r) => [r.case, r.status, r.steps.at(-1)!.code])).to.have.deep.members(
+        ids.map((id) => [id, 'error', 'ERR_ATTACK_NOT_DELIVERED']),
+      );
+      expect(report.results[0]!.message).to.match(/never reached the SP.*\/bye/);
+      expect(code).to.equal(2);
+    } finally {
+      await sp.close();
+    }
   });
 
   it('keeps the delivery of the hostile response as evidence when it arrived', async () => {

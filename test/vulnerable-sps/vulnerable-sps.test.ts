@@ -135,6 +135,15 @@ describe('vulnerable SPs: each fails the saml.reject case of its flaw, the refer
       expect(fails.message).to.match(/maria\.garcia@acme\.example signed in/);
     });
 
+    it('passes, on the page and on state alike, an SP that reads a comment-split signed value whole', async () => {
+      // It signs in maria.garcia@acme.example.attacker.example, the person the IdP signed for.
+      const id = 'saml.reject.attribute-value-comment';
+      for (const observer of ['none', 'reference-api'] as const) {
+        const r = (await againstLedgerly(signedOnly, observer, [id])).results[0]!;
+        expect(r.status, why(r)).to.equal('passed');
+      }
+    });
+
     it('fails an SP that takes the forged attribute beside the signed assertion', async () => {
       const id = 'saml.reject.attribute-outside-signed';
       /** Reads the signed assertion, then lets any role attribute anywhere in the message override it. */

@@ -72,7 +72,8 @@ function stepProblems(steps: readonly Step[], s: Scenario, caps: TargetCapabilit
   const out = new Set<string>();
   const binding = s.given?.idp?.sloBinding;
   for (const step of steps) {
-    if (step.logout) {
+    // A logout attack (attack.victim) travels as the IdP's Single Logout does.
+    if (step.logout || step.attack?.victim) {
       if (caps.slo !== 'metadata') {
         const has = binding ? caps.slo[binding] : caps.slo.redirect || caps.slo.post;
         if (!has)
@@ -82,7 +83,7 @@ function stepProblems(steps: readonly Step[], s: Scenario, caps: TargetCapabilit
               : "Single Logout needs the SP's SLO URL (sp.sloUrl, or a SingleLogoutService in its metadata)",
           );
       }
-      if ((step.logout.flow ?? 'sp-initiated') === 'sp-initiated' && !caps.logoutUrl)
+      if (step.logout && (step.logout.flow ?? 'sp-initiated') === 'sp-initiated' && !caps.logoutUrl)
         out.add('SP-initiated logout needs the URL that starts it (sp.logoutUrl)');
     }
     if (step.clock && !caps.admin) out.add("moving the SP's clock needs its admin API");

@@ -175,9 +175,11 @@ async function gradeState(
   const fail = (message: string, expected?: unknown, actual?: unknown) => {
     throw new CheckFailed('ERR_CHECK_ATTACK_STATE_CHANGED', message, expected, actual);
   };
-  // A new or changed member may only be the user, from the signed assertion: no forged value.
+  // A new or changed member may only be the user, from the signed assertion, or the person a
+  // split value names as a whole (wholeSignedTextAllowed): no forged value.
   const mayChangeEmail = (email: string) =>
-    !base.victim && allowed.user !== undefined && sameEmail(email, allowed.user);
+    !base.victim &&
+    [...(allowed.user ? [allowed.user] : []), ...allowed.signedNames].some((n) => sameEmail(email, n));
   const mayChange = (m: ObservedMember) => mayChangeEmail(m.email);
   const forged = (m: ObservedMember) =>
     forgedAmong([m.email, m.name ?? '', ...Object.values(m.roles)], allowed.values);

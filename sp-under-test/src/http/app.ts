@@ -5,13 +5,19 @@ import { pageRoutes } from './routes/pages.js';
 import { samlRoutes } from './routes/saml.js';
 import { sloRoutes } from './routes/slo.js';
 import { scimRoutes } from '../scim/router.js';
+import { SCIM_DEFAULTS } from '../scim/defaults.js';
+import { groupCommitOf } from '../db/group-commit.js';
 
 export function createApp(ctx: SpContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use((_req, res, next) => {
+  const commits = groupCommitOf(ctx.db);
+  const scimBase = `${SCIM_DEFAULTS.basePath}/`;
+  app.use((req, res, next) => {
     res.set('Cache-Control', 'no-store');
+    // SCIM writes share commits (db/group-commit.ts); every other request first sees them on disk.
+    if (req.method === 'GET' || req.method === 'HEAD' || !req.url.startsWith(scimBase)) commits.flush();
     next();
   });
   app.use(scimRoutes(ctx));

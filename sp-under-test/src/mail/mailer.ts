@@ -53,12 +53,11 @@ export class Mailer {
   }
 
   async send(mail: OutgoingMail): Promise<MailResult> {
-    const outboxId = recordMail(this.db, mail, this.clock.now());
     if (!this.transport) {
       const error = 'no SMTP server is configured (start the SP with --smtp host:port)';
-      markMail(this.db, outboxId, 'unsent', { error }, this.clock.now());
-      return { outboxId, status: 'unsent', error };
+      return { outboxId: recordMail(this.db, mail, this.clock.now(), { error }), status: 'unsent', error };
     }
+    const outboxId = recordMail(this.db, mail, this.clock.now());
     try {
       const info = (await this.transport.sendMail({
         from: this.config.mailFrom,

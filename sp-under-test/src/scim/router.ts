@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { groupCommitOf } from '../db/group-commit.js';
 import { bearerToken } from '../http/bearer.js';
 import type { SpContext } from '../http/context.js';
 import { inviteMember } from '../invitations.js';
@@ -28,7 +29,9 @@ export function scimRoutes(ctx: SpContext): Router {
   const api = express.Router({ caseSensitive: false });
 
   const wsOf = (res: Response) => res.locals.workspace as Workspace;
-  const tx = <T>(work: () => T): T => ctx.db.transaction(work)();
+  // Each write is one savepoint of a group commit: answered once it is on disk.
+  const commits = groupCommitOf(ctx.db);
+  const tx = <T>(work: () => T): Promise<T> => commits.write(work);
 
   api.use((req, res, next) => {
     res.type('application/scim+json');
@@ -150,13 +153,13 @@ export function scimRoutes(ctx: SpContext): Router {
   // Users
   api.get('/Users', (req, res) => list(req, res, USER_KIND, req.query));
   api.post('/Users/.search', (req, res) => list(req, res, USER_KIND, bodyObject(req)));
-  api.post('/Users', (req, res) => {
+  api.post('/Users', async (req, res) => {
     const ws = wsOf(res);
     const input = canonicalResource(USER_KIND, bodyObject(req));
     const now = ctx.clock.now();
     // The invitation is recorded in the outbox inside the same transaction as the member;
     // SMTP delivery then runs without holding the response.
-    const { row } = tx(() => {
+    const user = await tx(() => {
       const created = users.create(ws, input, now);
       if (created.invite) {
         inviteMember(
@@ -172,9 +175,9 @@ export function scimRoutes(ctx: SpContext): Router {
           now,
         );
       }
-      return created;
+      return renderUser(ws, created.row);
     });
-    sendResource(req, res, USER_KIND, renderUser(ws, row), 201);
+    sendResource(req, res, USER_KIND, user, 201);
   });
   api.get('/Users/:id', (req, res) => {
     const ws = wsOf(res);
@@ -190,30 +193,30 @@ export function scimRoutes(ctx: SpContext): Router {
       return void res.status(304).end();
     sendResource(req, res, USER_KIND, renderUser(ws, row));
   });
-  api.put('/Users/:id', (req, res) => {
+  api.put('/Users/:id', async (req, res) => {
     const ws = wsOf(res);
     const input = canonicalResource(USER_KIND, bodyObject(req));
-    const row = tx(() => {
+    const user = await tx(() => {
       const current = users.find(ws, String(req.params.id));
       checkIfMatch(req, current.version);
-      return users.replace(ws, current, input, ctx.clock.now());
+      return renderUser(ws, users.replace(ws, current, input, ctx.clock.now()));
     });
-    sendResource(req, res, USER_KIND, renderUser(ws, row));
+    sendResource(req, res, USER_KIND, user);
   });
-  api.patch('/Users/:id', (req, res) => {
+  api.patch('/Users/:id', async (req, res) => {
     const ws = wsOf(res);
     const ops = readPatchBody(req.body);
-    const row = tx(() => {
+    const user = await tx(() => {
       const current = users.find(ws, String(req.params.id));
       checkIfMatch(req, current.version);
       const next = applyPatch(USER_KIND, users.canonical(ws, current), ops);
-      return users.replace(ws, current, next, ctx.clock.now());
+      return renderUser(ws, users.replace(ws, current, next, ctx.clock.now()));
     });
-    sendResource(req, res, USER_KIND, renderUser(ws, row));
+    sendResource(req, res, USER_KIND, user);
   });
-  api.delete('/Users/:id', (req, res) => {
+  api.delete('/Users/:id', async (req, res) => {
     const ws = wsOf(res);
-    tx(() => {
+    await tx(() => {
       const current = users.find(ws, String(req.params.id));
       checkIfMatch(req, current.version);
       users.delete(ws, current, ctx.clock.now());
@@ -224,11 +227,11 @@ export function scimRoutes(ctx: SpContext): Router {
   // Groups
   api.get('/Groups', (req, res) => list(req, res, GROUP_KIND, req.query));
   api.post('/Groups/.search', (req, res) => list(req, res, GROUP_KIND, bodyObject(req)));
-  api.post('/Groups', (req, res) => {
+  api.post('/Groups', async (req, res) => {
     const ws = wsOf(res);
     const input = canonicalResource(GROUP_KIND, bodyObject(req));
-    const row = tx(() => groups.create(ws, input, ctx.clock.now()));
-    sendResource(req, res, GROUP_KIND, renderGroup(row), 201);
+    const group = await tx(() => renderGroup(groups.create(ws, input, ctx.clock.now())));
+    sendResource(req, res, GROUP_KIND, group, 201);
   });
   api.get('/Groups/:id', (req, res) => {
     const row = groups.find(wsOf(res), String(req.params.id));
@@ -237,30 +240,30 @@ export function scimRoutes(ctx: SpContext): Router {
     );
     sendResource(req, res, GROUP_KIND, renderGroup(row, !excludesMembers));
   });
-  api.put('/Groups/:id', (req, res) => {
+  api.put('/Groups/:id', async (req, res) => {
     const ws = wsOf(res);
     const input = canonicalResource(GROUP_KIND, bodyObject(req));
-    const row = tx(() => {
+    const group = await tx(() => {
       const current = groups.find(ws, String(req.params.id));
       checkIfMatch(req, current.version);
-      return groups.replace(ws, current, input, ctx.clock.now());
+      return renderGroup(groups.replace(ws, current, input, ctx.clock.now()));
     });
-    sendResource(req, res, GROUP_KIND, renderGroup(row));
+    sendResource(req, res, GROUP_KIND, group);
   });
-  api.patch('/Groups/:id', (req, res) => {
+  api.patch('/Groups/:id', async (req, res) => {
     const ws = wsOf(res);
     const ops = readPatchBody(req.body);
-    const row = tx(() => {
+    const group = await tx(() => {
       const current = groups.find(ws, String(req.params.id));
       checkIfMatch(req, current.version);
       const next = applyPatch(GROUP_KIND, groups.canonical(current), ops);
-      return groups.replace(ws, current, next, ctx.clock.now());
+      return renderGroup(groups.replace(ws, current, next, ctx.clock.now()));
     });
-    sendResource(req, res, GROUP_KIND, renderGroup(row));
+    sendResource(req, res, GROUP_KIND, group);
   });
-  api.delete('/Groups/:id', (req, res) => {
+  api.delete('/Groups/:id', async (req, res) => {
     const ws = wsOf(res);
-    tx(() => {
+    await tx(() => {
       const current = groups.find(ws, String(req.params.id));
       checkIfMatch(req, current.version);
       groups.delete(ws, current, ctx.clock.now());

@@ -15,19 +15,32 @@ export interface OutboxEntry {
   sentAt: string | null;
 }
 
-/** The record of every message the SP tried to send; bodies (which carry secrets) are not kept. */
+/**
+ * The record of every message the SP tried to send; bodies (which carry secrets) are not kept.
+ * A message is recorded as `sending` until `markMail` settles it, or `unsent` (with the reason)
+ * at once when it cannot be sent at all.
+ */
 export function recordMail(
   db: Db,
   m: { workspaceId: number | null; kind: string; to: string; subject: string },
   now: Date,
+  unsent?: { error: string },
 ): number {
   return Number(
     db
       .prepare(
-        `INSERT INTO mail_outbox (workspace_id, kind, to_address, subject, status, created_at)
-         VALUES (?, ?, ?, ?, 'sending', ?)`,
+        `INSERT INTO mail_outbox (workspace_id, kind, to_address, subject, status, error, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(m.workspaceId, m.kind, m.to, m.subject, now.toISOString()).lastInsertRowid,
+      .run(
+        m.workspaceId,
+        m.kind,
+        m.to,
+        m.subject,
+        unsent ? 'unsent' : 'sending',
+        unsent?.error ?? null,
+        now.toISOString(),
+      ).lastInsertRowid,
   );
 }
 
