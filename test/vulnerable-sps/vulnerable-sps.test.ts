@@ -144,6 +144,27 @@ describe('vulnerable SPs: each fails the saml.reject case of its flaw, the refer
       }
     });
 
+    it('a look-alike assertion in another namespace: ignoring it passes, reading assertions by local name fails', async () => {
+      const id = 'saml.reject.namespace-prefix-redeclared';
+      const byNameId: ResponseReader = async (body, t) => {
+        const signed = await signedOnly(body, t);
+        const { workato_email: _email, ...attributes } = signed.attributes;
+        return { ...signed, attributes };
+      };
+      /** Takes the first element named Assertion, whatever its namespace (CVE-2025-25292). */
+      const byLocalName: ResponseReader = async (body, t) => {
+        const signed = await byNameId(body, t);
+        const xml = Buffer.from(String(body.SAMLResponse), 'base64').toString('utf8');
+        const first = /<(?:\w+:)?NameID[^>]*>([^<]*)</.exec(xml)?.[1];
+        return first ? { ...signed, nameId: first } : signed;
+      };
+      const passes = (await againstLedgerly(byNameId, 'none', [id])).results[0]!;
+      expect(passes.status, why(passes)).to.equal('passed');
+      const fails = (await againstLedgerly(byLocalName, 'none', [id])).results[0]!;
+      expect(fails.status, why(fails)).to.equal('failed');
+      expect(fails.message).to.match(/mallory\.admin@acme\.example signed in/);
+    });
+
     it('fails an SP that takes the forged attribute beside the signed assertion', async () => {
       const id = 'saml.reject.attribute-outside-signed';
       /** Reads the signed assertion, then lets any role attribute anywhere in the message override it. */

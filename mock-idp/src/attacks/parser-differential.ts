@@ -75,7 +75,7 @@ function lookalike(ctx: MutationContext, prefixed: boolean) {
 }
 
 const NAMESPACE_CONFORMING =
-  'Refuses the response: it resolves every element by namespace, never by prefix or local name alone, and a look-alike of a SAML element in another namespace makes the message malformed.';
+  'Refuses the response: it resolves every element by namespace, never by prefix or local name alone, and a look-alike of a SAML element in another namespace makes the message malformed. Signing the user in from the signed SAML assertion alone, the look-alike ignored, is no exploit either.';
 const DTD_CONFORMING =
   'Refuses the document before parsing it further: a SAML message never carries a DTD, so no two readers can disagree about one.';
 
@@ -101,6 +101,7 @@ export const PARSER_DIFFERENTIAL_MUTATIONS: Mutation[] = [
     spec: DIFFERENTIAL_SPEC,
     advisories: ['CVE-2025-25292', 'CVE-2025-66567'],
     conformingSp: NAMESPACE_CONFORMING,
+    signedAssertionKept: true,
     mutate: (ctx) => lookalike(ctx, true),
   },
   {
@@ -110,6 +111,7 @@ export const PARSER_DIFFERENTIAL_MUTATIONS: Mutation[] = [
     spec: DIFFERENTIAL_SPEC,
     advisories: ['CVE-2025-25292', 'CVE-2025-66567'],
     conformingSp: NAMESPACE_CONFORMING,
+    signedAssertionKept: true,
     mutate: (ctx) => lookalike(ctx, false),
   },
   {
