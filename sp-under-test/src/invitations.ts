@@ -36,13 +36,14 @@ export interface InvitationDeps {
 export function inviteMember(
   deps: InvitationDeps,
   ws: Workspace,
-  member: { memberId: number; email: string; name: string },
+  /** `newMember`: created pending in the same transaction (see createInvitation). */
+  member: { memberId: number; email: string; name: string; newMember?: boolean },
   existingAccount: boolean,
   now: Date,
 ): void {
   const inv = createInvitation(
     deps.db,
-    { memberId: member.memberId, workspaceId: ws.id, existingAccount },
+    { memberId: member.memberId, workspaceId: ws.id, existingAccount, newMember: member.newMember },
     now,
     deps.lifetimeMs,
   );

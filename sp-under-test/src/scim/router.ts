@@ -170,7 +170,13 @@ export function scimRoutes(ctx: SpContext): Router {
             lifetimeMs: ctx.config.invitationLifetimeMs,
           },
           ws,
-          { memberId: created.row.member_id, email: created.row.email, name: created.row.name },
+          // Only a member created by this request is invited (UserStore.create).
+          {
+            memberId: created.row.member_id,
+            email: created.row.email,
+            name: created.row.name,
+            newMember: true,
+          },
           created.existingAccount,
           now,
         );

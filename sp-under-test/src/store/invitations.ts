@@ -33,14 +33,18 @@ const toInvitation = (r: Row): Invitation => ({
   usedAt: r.used_at,
 });
 
-/** A new invitation; earlier unused ones of the member stop working. Returns the link token (only its hash is kept). */
+/**
+ * A new invitation; earlier unused ones of the member stop working. Returns the link token (only
+ * its hash is kept). `newMember`: the member was created pending in this same transaction, so
+ * it has no earlier invitation and is already marked pending.
+ */
 export function createInvitation(
   db: Db,
-  v: { memberId: number; workspaceId: number; existingAccount: boolean },
+  v: { memberId: number; workspaceId: number; existingAccount: boolean; newMember?: boolean },
   now: Date,
   lifetimeMs: number,
 ): { id: number; token: string; expiresAt: string } {
-  closeInvitations(db, v.memberId, now);
+  if (!v.newMember) closeInvitations(db, v.memberId, now);
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + lifetimeMs).toISOString();
   const id = Number(
@@ -52,7 +56,7 @@ export function createInvitation(
       .run(sha256(token), v.memberId, v.workspaceId, v.existingAccount ? 1 : 0, now.toISOString(), expiresAt)
       .lastInsertRowid,
   );
-  db.prepare('UPDATE members SET invitation_pending = 1 WHERE id = ?').run(v.memberId);
+  if (!v.newMember) db.prepare('UPDATE members SET invitation_pending = 1 WHERE id = ?').run(v.memberId);
   return { id, token, expiresAt };
 }
 
