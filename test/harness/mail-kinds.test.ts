@@ -12,6 +12,7 @@ import { referenceMailKind } from '../../harness/src/env/reference-markup.js';
 import type { RunTarget } from '../../harness/src/env/target.js';
 import { CheckFailed, NotApplicable, type InputError } from '../../harness/src/errors.js';
 import { whyNotApplicable } from '../../harness/src/runner/applicability.js';
+import { loadScenarioText } from '../../harness/src/scenario/load.js';
 import type { Expectations, Scenario, Step } from '../../harness/src/scenario/types.js';
 import type { RunContext } from '../../harness/src/steps/context.js';
 import { CHECKS } from '../../harness/src/steps/expect.js';
@@ -227,5 +228,26 @@ describe('harness: a target file says how its SP’s mail reads (mails)', () => 
     } finally {
       await target.close();
     }
+  });
+});
+
+describe('scenario schema: picking mail', () => {
+  const problems = (openMail: string) => {
+    const text = `case: multiws.x\ntitle: t\nrequirements: ['seed:000 x']\nsteps:\n  - openMail: ${openMail}\n`;
+    try {
+      loadScenarioText(text, 'mem.yaml');
+    } catch (e) {
+      expect((e as InputError).code).to.equal('ERR_SCENARIO_INVALID');
+      return (e as InputError).problems.map((p) => `${p.path}: ${p.message}`);
+    }
+    return [];
+  };
+
+  it('takes a kind from the vocabulary, and a workspace only with a kind', () => {
+    expect(problems('{ to: a@x.example, kind: verification, workspace: hr }')).to.deep.equal([]);
+    expect(problems('{ to: a@x.example, subject: Welcome }')).to.deep.equal([]);
+    expect(problems('{ to: a@x.example, kind: welcome }')).to.have.length(1);
+    expect(problems('{ to: a@x.example, kind: welcome }')[0]).to.match(/^steps\[0\]\.openMail\.kind: /);
+    expect(problems('{ to: a@x.example, workspace: hr }')).to.have.length.greaterThan(0);
   });
 });
