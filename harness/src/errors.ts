@@ -18,6 +18,8 @@ export const HARNESS_ERROR_CODES = {
   ERR_RUN_TIMEOUT: 'a case run did not finish within the run timeout',
   ERR_WORKER_CRASHED: 'the worker process running a case exited before it reported a result',
   ERR_TARGET_FILE: 'a target file (--target) is invalid',
+  ERR_TARGET_MAIL:
+    "the SMTP address a target file gives for the SP's mail (mails.smtp) cannot be listened on",
   ERR_MERGE_REPORTS: 'shard reports cannot be merged',
   ERR_BROWSER_UNAVAILABLE: 'no Chromium is available for the browser driver',
   ERR_DRIVER_CLOSED: 'a step used the browser after its run had ended (it was abandoned at a timeout)',

@@ -1,3 +1,4 @@
+import { MAIL_KIND_NAMES, type MailKind } from './mail-kinds.js';
 import { observerFor } from './observers/index.js';
 import type { Observable, ObserverKind } from './observers/observer.js';
 import { PAGE_NAMES, type PageName } from './pages.js';
@@ -18,6 +19,8 @@ export interface TargetCapabilities {
   signingCertificate: boolean;
   /** The harness catches the mail the SP sends. */
   mail: boolean;
+  /** The kinds of mail it recognises (env/mail-kinds.ts). */
+  mailKinds: ReadonlySet<MailKind>;
   /** The harness can reach the SP's SCIM server (declared, or a token from the admin API). */
   scim: boolean;
   observer: ObserverKind | null;
@@ -33,6 +36,7 @@ export const EMBEDDED_CAPABILITIES: TargetCapabilities = {
   logoutUrl: true,
   signingCertificate: true,
   mail: true,
+  mailKinds: new Set(MAIL_KIND_NAMES),
   scim: true,
   observer: 'reference-api',
 };
@@ -59,7 +63,8 @@ export function capabilitiesOf(f: TargetFile): TargetCapabilities {
         : { redirect: false, post: false },
     logoutUrl: Boolean(f.sp.logoutUrl),
     signingCertificate: Boolean(f.sp.signingCertificate),
-    mail: false,
+    mail: Boolean(f.mails),
+    mailKinds: new Set(f.mails ? (Object.keys(f.mails.kinds ?? {}) as MailKind[]) : []),
     scim: Boolean(f.scim || f.admin),
     observer: observer?.kind ?? null,
     ...(observer ? { observerCannotSee: (what: Observable) => observer.cannotSee(what) } : {}),

@@ -3,7 +3,9 @@ import { HarnessError } from '../errors.js';
 import { httpExchange, whyNoAnswer, type HttpAnswer } from '../http-exchange.js';
 import { capabilitiesOf, declaredSloUrls, type TargetCapabilities } from './capabilities.js';
 import { expectOk } from './clients.js';
+import { fileMailKinds } from './file-mail-kinds.js';
 import { fileOutcomes } from './file-outcomes.js';
+import { MAIL_CATCHER_DEFAULTS, MailCatcher } from './mail-catcher.js';
 import { fileSignedInReader } from './file-signed-in.js';
 import { observerFor } from './observers/index.js';
 import { absolutePage, type PageMap, type PageName } from './pages.js';
@@ -44,6 +46,8 @@ export class ExternalTarget implements Target {
   readonly description: string;
   readonly capabilities: TargetCapabilities;
 
+  private catcher: Promise<MailCatcher> | undefined;
+
   constructor(readonly file: TargetFile) {
     this.description = `external SP "${file.name}"`;
     this.capabilities = capabilitiesOf(file);
@@ -59,8 +63,26 @@ export class ExternalTarget implements Target {
     return i ? { host: i.host, port: i.port, publicUrl: i.publicUrl } : undefined;
   }
 
+  /** The SMTP server the SP sends its mail to (`mails.smtp`), started once for all runs; absent without one. */
+  private async mailCatcher(): Promise<MailCatcher | undefined> {
+    const smtp = this.file.mails?.smtp;
+    if (!smtp) return undefined;
+    this.catcher ??= MailCatcher.start({ host: smtp.host ?? MAIL_CATCHER_DEFAULTS.host, port: smtp.port });
+    try {
+      return await this.catcher;
+    } catch (e) {
+      this.catcher = undefined;
+      throw new HarnessError(
+        'ERR_TARGET_MAIL',
+        `${this.file.name}: cannot listen for the SP's mail on ${smtp.host ?? MAIL_CATCHER_DEFAULTS.host}:${smtp.port} (mails.smtp): ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+  }
+
   async prepareRun(spec: RunSpec): Promise<RunTarget> {
     const f = this.file;
+    const mail = await this.mailCatcher();
     const referenceObserver = f.observer && f.observer.kind !== 'scim' && f.observer.kind !== 'mapping';
     let workspace = (
       f.sp.workspace ??
@@ -134,10 +156,15 @@ export class ExternalTarget implements Target {
       outcome: fileOutcomes(f.outcomes, fill),
       ...(admin ? { admin } : {}),
       ...(f.scim ? { scim: { baseUrl: fill(f.scim.baseUrl), token: scimToken ?? '' } } : {}),
+      ...(mail ? { mail, mailKind: fileMailKinds(f.mails?.kinds) } : {}),
       ...(this.sharedState ? { keepIdpTenant: true } : {}),
       dispose: async () => {},
     };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    const c = this.catcher;
+    this.catcher = undefined;
+    if (c) await (await c.catch(() => undefined))?.close();
+  }
 }

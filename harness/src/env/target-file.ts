@@ -7,7 +7,9 @@ import { PROJECT_ROOT, displayPath } from '../paths.js';
 import { JsonPathError, compileJsonPath } from './json-path.js';
 import type { MemberFieldPaths } from './observers/member-fields.js';
 import type { ScimObserverPaths } from './observers/scim-observer.js';
+import { mailPatternSource, type MailKindSection } from './file-mail-kinds.js';
 import type { OutcomeSection } from './file-outcomes.js';
+import type { MailKind } from './mail-kinds.js';
 import { captureGroups, type SignedInSection } from './file-signed-in.js';
 import type { Outcome } from './outcomes.js';
 import { PAGE_PLACEHOLDERS, type PageName } from './pages.js';
@@ -80,6 +82,11 @@ export interface TargetFile {
   signedIn: SignedInSection;
   /** How the SP shows each outcome scenarios expect (env/outcomes.ts). */
   outcomes?: Partial<Record<Outcome, OutcomeSection>>;
+  /** Where the SP sends its mail (the harness catches it there) and what each mail is for (env/mail-kinds.ts). */
+  mails?: {
+    smtp: { host?: string; port: number };
+    kinds?: Partial<Record<MailKind, MailKindSection>>;
+  };
   idp?: { host?: string; port?: number; publicUrl?: string };
   admin?: ReferenceApiSection;
   observer?: ObserverSection;
@@ -240,6 +247,9 @@ function meaningProblems(
     if (o.url !== undefined) out.push(...checkUrl(at, ['outcomes', name, 'url'], o.url));
     if (o.pattern !== undefined) out.push(...regexProblems(at, ['outcomes', name, 'pattern'], o.pattern));
   }
+  for (const [kind, m] of Object.entries(t.mails?.kinds ?? {}))
+    if (m.pattern !== undefined)
+      out.push(...regexProblems(at, ['mails', 'kinds', kind, 'pattern'], mailPatternSource(m.pattern, 'w')));
   if (t.sp.signingCertFile) {
     if (t.sp.signingCertificate)
       out.push(

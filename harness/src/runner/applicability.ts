@@ -90,6 +90,10 @@ function stepProblems(steps: readonly Step[], s: Scenario, caps: TargetCapabilit
     if (step.asset && !caps.admin) out.add("assets are created through the SP's admin API");
     if (step.openMail && !caps.mail)
       out.add("the case reads the SP's mail, which the harness does not catch for this target");
+    else if (step.openMail?.kind && !caps.mailKinds.has(step.openMail.kind))
+      out.add(
+        `the case opens ${step.openMail.kind} mail, which the target cannot recognise (mails.kinds.${step.openMail.kind})`,
+      );
     if ((step.scim || step.scimRequest || step.graph) && !caps.scim)
       out.add(
         'the case provisions over SCIM, and the target has no SCIM endpoint the harness can reach (scim)',

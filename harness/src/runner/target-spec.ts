@@ -28,8 +28,12 @@ export function describeTargetSpec(spec: TargetSpec): string {
     : `external SP "${spec.config.name}"`;
 }
 
-/** Whether runs against this target share state and so must run one at a time in one process. */
-export const sharesState = (spec: TargetSpec): boolean => spec.kind === 'external' && !spec.config.admin;
+/**
+ * Whether runs against this target share state, or the one SMTP address its mail is caught at
+ * (`mails.smtp`), and so must run one at a time in one process.
+ */
+export const sharesState = (spec: TargetSpec): boolean =>
+  spec.kind === 'external' && (!spec.config.admin || Boolean(spec.config.mails));
 
 /** What the target offers, read from its spec without starting anything. */
 export const capabilitiesOfSpec = (spec: TargetSpec): TargetCapabilities =>

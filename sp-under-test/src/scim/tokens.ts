@@ -29,13 +29,15 @@ export function createScimToken(db: Db, workspaceId: number, now: Date): { id: s
 
 /** Revokes a token of the workspace; false when there is no such live token. */
 export function revokeScimToken(db: Db, workspaceId: number, id: string, now: Date): boolean {
-  return (
+  const revoked =
     db
       .prepare(
         'UPDATE scim_tokens SET revoked_at = ? WHERE id = ? AND workspace_id = ? AND revoked_at IS NULL',
       )
-      .run(now.toISOString(), id, workspaceId).changes === 1
-  );
+      .run(now.toISOString(), id, workspaceId).changes === 1;
+  // The revoked token must fail from its very next request: forget every live token found so far.
+  if (revoked) liveTokens.get(db)?.clear();
+  return revoked;
 }
 
 export function listScimTokens(db: Db, workspaceId: number): ScimTokenInfo[] {
@@ -48,11 +50,36 @@ export function listScimTokens(db: Db, workspaceId: number): ScimTokenInfo[] {
 
 const lookups = new WeakMap<Db, Statement>();
 
+type TokenWorkspace = { id: number; slug: string; name: string; environments: string[] };
+
+/**
+ * Live tokens already found, by the hex of their hash: a SCIM push presents the same token on
+ * every request. Only revocation ends a token (workspaces are never renamed, re-environmented
+ * or deleted), and it clears this; unknown tokens are never remembered.
+ */
+const liveTokens = new WeakMap<Db, Map<string, TokenWorkspace>>();
+const LIVE_TOKENS_KEPT = 1000;
+
 /** The workspace a live token belongs to (id, slug, name, environments), or undefined. */
-export function workspaceForToken(
-  db: Db,
-  token: string,
-): { id: number; slug: string; name: string; environments: string[] } | undefined {
+export function workspaceForToken(db: Db, token: string): TokenWorkspace | undefined {
+  const given = hash(token);
+  let live = liveTokens.get(db);
+  if (!live) {
+    live = new Map();
+    liveTokens.set(db, live);
+  }
+  const key = given.toString('hex');
+  const known = live.get(key);
+  if (known) return { ...known, environments: [...known.environments] };
+  const found = lookUpToken(db, given);
+  if (found) {
+    if (live.size >= LIVE_TOKENS_KEPT) live.clear();
+    live.set(key, { ...found, environments: [...found.environments] });
+  }
+  return found;
+}
+
+function lookUpToken(db: Db, given: Buffer): TokenWorkspace | undefined {
   let lookup = lookups.get(db);
   if (!lookup) {
     lookup = db.prepare(
@@ -61,7 +88,6 @@ export function workspaceForToken(
     );
     lookups.set(db, lookup);
   }
-  const given = hash(token);
   const row = lookup.get(given) as
     { token_hash: Buffer; id: number; slug: string; name: string; environments: string } | undefined;
   if (!row || row.token_hash.length !== given.length || !timingSafeEqual(row.token_hash, given))

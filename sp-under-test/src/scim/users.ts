@@ -73,7 +73,10 @@ export class UserStore {
          WHERE gm.member_id = ? ORDER BY g.id`,
       ),
       byEmail: db.prepare(`${SELECT} WHERE s.workspace_id = ? AND s.email = ?`),
-      memberWithIdentityByEmail: db.prepare(`${SELECT} WHERE s.workspace_id = ? AND u.email = ?`),
+      // From the address to its user, member and identity: never a scan of the workspace.
+      memberWithIdentityByEmail: db.prepare(
+        `${SELECT} WHERE m.workspace_id = ? AND u.email = ? AND s.workspace_id = m.workspace_id`,
+      ),
       upsert: db.prepare(
         `INSERT INTO scim_users (member_id, workspace_id, scim_id, user_name, external_id, attributes, version, created_at, last_modified, email, provisioned)
          VALUES (@memberId, @workspaceId, lower(hex(randomblob(16))), @userName, @externalId, @attributes, 1, @now, @now, @email, 1)
