@@ -33,7 +33,7 @@ export function checkLogoutApplies(target: RunTarget, steps: readonly Step[], bi
   for (const step of steps) {
     const why =
       (step.logout && cannotLogOut(target, step.logout.flow ?? 'sp-initiated', binding)) ||
-      (step.attack?.victim && cannotLogOut(target, 'idp-initiated', 'post'));
+      (step.attack?.victim && cannotLogOut(target, 'idp-initiated', binding ?? 'post'));
     if (why) throw new NotApplicable(why);
   }
 }
