@@ -77,6 +77,7 @@ export const CHECK_FAILURE_CODES = {
   ERR_CHECK_PAGE_TEXT: 'the page lacks a text it should show, or shows one it should not',
   ERR_CHECK_PAGE_ERROR_CODE: 'the page does not show the expected error code',
   ERR_CHECK_PAGE_PATH: 'the browser ended on another path',
+  ERR_CHECK_PAGE_OFF_SITE: 'the person ended on another site than the SP',
   ERR_CHECK_MEMBER_MISSING: 'the SP has no such member',
   ERR_CHECK_MEMBER_PRESENT: 'the SP has a member it should not have',
   ERR_CHECK_MEMBER_STATE: "a member's name, status, roles, groups or sign-in method differ",

@@ -5,6 +5,7 @@ import { HarnessError } from '../errors.js';
 import type { CapturedTraffic, Driver, DriverFactory, PageState, SideAnswer } from './driver.js';
 import { PageSlot } from './page-slot.js';
 import { captureSaml } from './saml-capture.js';
+import { unreachedPage } from './unreached.js';
 
 export const CHROMIUM_FLAGS = [
   '--headless',
@@ -50,6 +51,9 @@ export class BrowserDriver implements Driver {
   private lastStatus = 0;
   /** The last navigation the browser could not complete (connection refused, reset …). */
   private lastFailed: string | undefined;
+  /** The URL of the last navigation that failed, and the origins that have answered a navigation. */
+  private lastFailedUrl: string | undefined;
+  private readonly answered = new Set<string>();
   /** Counts documents committed in the main frame, so that settle() can wait for the next one. */
   private committed = 0;
   /** settle() or submitLogin() waiting for the document after the `seen`-th. */
@@ -73,13 +77,15 @@ export class BrowserDriver implements Driver {
       captureSaml(req.url(), body, this.traffic);
     };
     const onFailed = (req: Request) => {
-      if (req.isNavigationRequest())
-        this.lastFailed = `${req.method()} ${req.url()} failed (${req.failure()?.errorText ?? 'network error'})`;
+      if (!req.isNavigationRequest()) return;
+      this.lastFailed = `${req.method()} ${req.url()} failed (${req.failure()?.errorText ?? 'network error'})`;
+      this.lastFailedUrl = req.url();
     };
     const onResponse = (res: Response) => {
       const req = res.request();
       slot.visited(req.url());
       if (!req.isNavigationRequest()) return;
+      this.answered.add(new URL(req.url()).origin);
       if (req.frame() === page.mainFrame()) this.lastStatus = res.status();
       const location = res.headers().location;
       const answeredAfter = req.timing().responseStart;
@@ -173,6 +179,12 @@ export class BrowserDriver implements Driver {
       text: document.body?.innerText ?? '',
     }));
     if (this.page.url().startsWith('chrome-error://')) {
+      // Sent off to a site that does not answer, which never answered before: the page the person ends on.
+      const offSite =
+        this.lastFailedUrl && this.lastFailed
+          ? unreachedPage(this.lastFailedUrl, this.answered, this.lastFailed)
+          : undefined;
+      if (offSite) return (this.last = offSite);
       // Chromium shows its own error page when the target does not answer: the environment broke, not a rule.
       throw new HarnessError(
         'ERR_TARGET_UNREACHABLE',

@@ -7,6 +7,11 @@ export interface PageState {
   html: string;
   /** Visible text, whitespace collapsed. */
   text: string;
+  /**
+   * The user agent was sent here (a redirect, a form) but the site could not be reached, and no
+   * earlier answer of the navigation came from it: the page is empty, status 0 (drivers/unreached.ts).
+   */
+  unreached?: string;
 }
 
 export interface CapturedTraffic {

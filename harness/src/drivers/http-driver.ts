@@ -3,6 +3,7 @@ import { CookieJar } from 'tough-cookie';
 import { HarnessError } from '../errors.js';
 import type { CapturedTraffic, Driver, SideAnswer, DriverFactory, PageState } from './driver.js';
 import { captureSaml } from './saml-capture.js';
+import { unreachedPage } from './unreached.js';
 
 const MAX_HOPS = 25;
 
@@ -139,8 +140,22 @@ export class HttpDriver implements Driver {
 
   private async navigate(method: string, url: string, form?: URLSearchParams): Promise<PageState> {
     let current = { method, url, form };
+    const answered = new Set<string>();
     for (let hop = 0; hop < MAX_HOPS; hop++) {
-      const res = await this.fetchOnce(current.method, current.url, current.form);
+      let res: Response;
+      try {
+        res = await this.fetchOnce(current.method, current.url, current.form);
+      } catch (e) {
+        // Sent off to a site that does not answer, which nothing in this navigation came from.
+        const offSite =
+          hop > 0 && e instanceof HarnessError && e.code === 'ERR_TARGET_UNREACHABLE'
+            ? unreachedPage(current.url, answered, e.message)
+            : undefined;
+        if (!offSite) throw e;
+        this.page = offSite;
+        return offSite;
+      }
+      answered.add(new URL(current.url).origin);
       if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
         await res.arrayBuffer();
         const next = new URL(res.headers.get('location')!, current.url).toString();

@@ -37,6 +37,8 @@ export interface PageExpectation {
   at?: string;
   /** The page's path and query, literally (a layout only one SP has). */
   path?: string;
+  /** The person ends on the SP (the origin of the target's baseUrl), not sent to another site. */
+  staysOnSp?: true;
 }
 
 export interface Expectations {

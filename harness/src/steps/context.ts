@@ -1,3 +1,4 @@
+import { HarnessError } from '../errors.js';
 import type { TenantSetup } from '../../../mock-idp/src/index.js';
 import type { CapturedTraffic, Driver, PageState } from '../drivers/driver.js';
 import type { ObservedMember } from '../env/observers/observer.js';
@@ -118,5 +119,8 @@ export const fill = (ctx: RunContext, s: string): string =>
 export function lastPage(ctx: RunContext): PageState {
   const page = ctx.driver.current();
   if (!page) throw new Error('no page has been opened yet in this case');
+  // The target itself not answering is the environment breaking, not where the SP sent the person.
+  if (page.unreached && new URL(page.url).origin === new URL(ctx.target.baseUrl).origin)
+    throw new HarnessError('ERR_TARGET_UNREACHABLE', page.unreached);
   return page;
 }

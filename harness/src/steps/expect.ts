@@ -36,6 +36,17 @@ export const CHECKS: {
     ctx.observed.page = { url: page.url, status: page.status, text: page.text.slice(0, 500) };
     // What the target cannot tell: these parts are not applicable once the others have passed.
     const unseen: string[] = [];
+    if (e.staysOnSp) {
+      const sp = new URL(ctx.target.baseUrl).origin;
+      const ended = new URL(page.url).origin;
+      if (ended !== sp)
+        throw new CheckFailed(
+          'ERR_CHECK_PAGE_OFF_SITE',
+          `the person was sent off the SP, to ${page.url}${page.unreached ? ' (not reachable here)' : ''}`,
+          sp,
+          ended,
+        );
+    }
     if (e.status !== undefined && page.status !== e.status)
       throw new CheckFailed('ERR_CHECK_PAGE_STATUS', `page status is ${page.status}`, e.status, page.status);
     if (e.signedInAs !== undefined || e.nobodySignedIn) {
