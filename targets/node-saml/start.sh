@@ -6,17 +6,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root"
 export SP_PORT=${SP_PORT:-8403} IDP_PORT=${IDP_PORT:-7403}
-# A metadata directory made here is removed when the SP stops.
-made=
-if [ -z "${IDP_METADATA_DIR:-}" ]; then
-  IDP_METADATA_DIR=$(mktemp -d)
-  made=$IDP_METADATA_DIR
-fi
-export IDP_METADATA_DIR
-trap 'if [ -n "$made" ]; then rm -rf "$made"; fi' EXIT
 export SP_KEY_FILE=$root/fixtures/keys/zoo-sp.key.pem SP_CERT_FILE=$root/fixtures/keys/zoo-sp.cert.pem
-node --import tsx targets/lib/idp-metadata.ts "$IDP_PORT" "$IDP_METADATA_DIR"
-node --import tsx "$here/app.ts" &
-app=$!
-trap 'kill -TERM $app 2>/dev/null; wait $app 2>/dev/null; exit 0' TERM INT
-wait $app
+source "$root/targets/lib/run-sp.sh"
+run_sp node --import tsx "$here/app.ts"

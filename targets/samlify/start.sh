@@ -6,7 +6,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root"
 export SP_PORT=${SP_PORT:-8404} IDP_PORT=${IDP_PORT:-7404}
-export IDP_METADATA_DIR=${IDP_METADATA_DIR:-$(mktemp -d)}
 export SP_KEY_FILE=$root/fixtures/keys/zoo-sp.key.pem SP_CERT_FILE=$root/fixtures/keys/zoo-sp.cert.pem
-node --import tsx targets/lib/idp-metadata.ts "$IDP_PORT" "$IDP_METADATA_DIR"
-exec node --import tsx "$here/app.ts"
+source "$root/targets/lib/run-sp.sh"
+run_sp node --import tsx "$here/app.ts"
