@@ -4,6 +4,7 @@ import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BrowserDriverFactory } from '../../harness/src/drivers/browser-driver.js';
 import { HttpDriver } from '../../harness/src/drivers/http-driver.js';
 import type { RunTarget } from '../../harness/src/env/target.js';
 import { HarnessError } from '../../harness/src/errors.js';
@@ -65,6 +66,25 @@ describe('page: staysOnSp — the person is not sent off the SP (open redirect t
     expect(page.url).to.equal(offSite);
     expect(page.status).to.equal(0);
     expect(page.unreached).to.be.a('string');
+  });
+
+  it('the browser driver too: fails the SP that redirects off-site, passes the one that refuses', async () => {
+    const factory = new BrowserDriverFactory();
+    try {
+      const verdicts: string[] = [];
+      for (const start of ['/sso-follows', '/sso-refuses']) {
+        const driver = await factory.create(15_000);
+        try {
+          await driver.goto(`${idp.url}${start}`);
+          verdicts.push(await pageVerdict({ baseUrl: sp.url } as RunTarget, driver, { staysOnSp: true }));
+        } finally {
+          await driver.close();
+        }
+      }
+      expect(verdicts).to.deep.equal(['ERR_CHECK_PAGE_OFF_SITE', 'passed']);
+    } finally {
+      await factory.close();
+    }
   });
 
   it('passes an SP that refuses on its own error page', async () => {

@@ -203,9 +203,16 @@ export class BrowserDriver implements Driver {
 
   async goto(url: string): Promise<PageState> {
     const page = this.page;
+    this.lastFailedUrl = undefined;
     try {
       await page.goto(url, { waitUntil: 'load' });
     } catch (e) {
+      // Redirected to a site that does not answer: the page the person ends on (see settle).
+      const offSite =
+        this.lastFailedUrl && this.lastFailedUrl !== url && this.lastFailed
+          ? unreachedPage(this.lastFailedUrl, this.answered, this.lastFailed)
+          : undefined;
+      if (offSite) return (this.last = offSite);
       throw new HarnessError('ERR_TARGET_UNREACHABLE', `${url}: ${(e as Error).message.split('\n')[0]}`, {
         cause: e,
       });
