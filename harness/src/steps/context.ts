@@ -116,11 +116,33 @@ export const fill = (ctx: RunContext, s: string): string =>
     .replaceAll('{workspace}', ctx.target.workspace)
     .replace(/\{([a-z][a-zA-Z0-9]*)\}/g, (m, k: string) => ctx.vars?.[k] ?? m);
 
+const endpointOf = (url: string) => {
+  const u = new URL(url);
+  return u.origin + u.pathname;
+};
+
+/** Whether `url` belongs to the target: its origin, or one of its SAML endpoints (which may live elsewhere). */
+export function isTargetUrl(ctx: RunContext, url: string): boolean {
+  if (new URL(url).origin === new URL(ctx.target.baseUrl).origin) return true;
+  const endpoints = [ctx.target.acsUrl, ...Object.values(ctx.target.sloUrls ?? {})].filter(
+    (u): u is string => typeof u === 'string',
+  );
+  return endpoints.some((u) => endpointOf(u) === endpointOf(url));
+}
+
+/**
+ * The page, unless the user agent was sent to the target and it did not answer: the target not
+ * answering is the environment breaking (or, for an attack bounded in time, the SP failing to
+ * answer), not a place the SP sent the person.
+ */
+export function reachedPage(ctx: RunContext, page: PageState): PageState {
+  if (page.unreached && isTargetUrl(ctx, page.url))
+    throw new HarnessError('ERR_TARGET_UNREACHABLE', page.unreached);
+  return page;
+}
+
 export function lastPage(ctx: RunContext): PageState {
   const page = ctx.driver.current();
   if (!page) throw new Error('no page has been opened yet in this case');
-  // The target itself not answering is the environment breaking, not where the SP sent the person.
-  if (page.unreached && new URL(page.url).origin === new URL(ctx.target.baseUrl).origin)
-    throw new HarnessError('ERR_TARGET_UNREACHABLE', page.unreached);
-  return page;
+  return reachedPage(ctx, page);
 }

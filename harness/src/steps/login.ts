@@ -1,6 +1,6 @@
 import { CheckFailed, HarnessError } from '../errors.js';
 import type { Step } from '../scenario/types.js';
-import type { RunContext } from './context.js';
+import { reachedPage, type RunContext } from './context.js';
 import { relayStateFor, stepUrl } from './pages.js';
 
 /**
@@ -27,6 +27,7 @@ export async function login(ctx: RunContext, step: NonNullable<Step['login']>): 
     page = await ctx.driver.submitLogin(user.login, step.password ?? user.password);
   }
   ctx.observed.landedOn = { url: page.url, status: page.status };
+  reachedPage(ctx, page);
   const refusedByIdp = page.url.startsWith(idpOrigin) && page.status >= 400;
   if (refusedByIdp && !step.expectRefused) {
     throw new CheckFailed('ERR_CHECK_IDP_REFUSED', `the IdP refused the sign-in: ${page.text.slice(0, 200)}`);
