@@ -159,9 +159,10 @@ async function measure(): Promise<void> {
   const small = await filterAt(1_000);
   const large = await filterAt(100_000);
   filter = {
-    value: Number(large.p50.toFixed(3)),
+    // The goal holds at both sizes, so the figure is the worse of the two.
+    value: Number(Math.max(small.p50, large.p50).toFixed(3)),
     goal: 1,
-    unit: 'ms p50 at 100k users',
+    unit: 'ms p50, the worse of exactly 1k and exactly 100k users',
     direction: '<=',
     details: {
       p50At1kMs: Number(small.p50.toFixed(3)),
