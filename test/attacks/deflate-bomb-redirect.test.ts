@@ -18,6 +18,7 @@ import { runScenarios } from '../helpers/flawed-sp.js';
 import { ROOT, errorCodeOf, startWorld, type World } from '../helpers/world.js';
 import { MARIA, signInWith, spState, strictPolicy } from './forge.js';
 import { parse, redirectLogoutInflatedWhole } from './naive-verifiers.js';
+import { EmbeddedWithout } from '../vulnerable-sps/run-cases.js';
 
 const MUTATION = 'saml.reject.deflate-bomb-redirect';
 const SCENARIO = join(ROOT, 'scenarios/saml-reject/deflate-bomb-redirect.yaml');
@@ -152,21 +153,6 @@ class UnboundedInflateSlo implements Target {
   }
 }
 
-/** The embedded reference SP, seen as an external target whose memory the harness cannot read. */
-class MemoryUnseen implements Target {
-  readonly kind = 'external';
-  readonly description = 'reference SP whose memory is not observable';
-  private readonly inner = new EmbeddedTarget();
-  async prepareRun(spec: RunSpec) {
-    const run = await this.inner.prepareRun(spec);
-    delete run.memory;
-    return run;
-  }
-  close() {
-    return this.inner.close();
-  }
-}
-
 const run = (target?: Target): Promise<Report> => runScenarios([SCENARIO], ['okta'], target);
 
 const memoryOf = (report: Report) =>
@@ -212,7 +198,7 @@ describe(`harness: ${MUTATION} is graded on the time, the status and the memory 
   });
 
   it('says that the memory of an SP it cannot see is not graded, and grades time and status', async () => {
-    const report = await run(new MemoryUnseen());
+    const report = await run(new EmbeddedWithout('memory', 'reference SP whose memory is not observable'));
     expect(report.results[0]!.status).to.equal('passed');
     expect(memoryOf(report))
       .to.have.property('notObservable')

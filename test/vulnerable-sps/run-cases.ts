@@ -41,17 +41,27 @@ export function resultOf(report: Report, caseId: string): CaseResult {
   return found;
 }
 
-/** The embedded reference SP, not saying which certificate it has (so nothing can be encrypted for it or verified with it). */
-export class WithoutCertificate implements Target {
+/** The embedded reference SP, seen as an external target that does not declare `field`. */
+export class EmbeddedWithout implements Target {
   readonly kind = 'external';
-  readonly description = 'reference SP without a declared certificate';
   private readonly inner = new EmbeddedTarget();
+  constructor(
+    private readonly field: 'signingCertificatePem' | 'memory',
+    readonly description: string,
+  ) {}
   async prepareRun(spec: RunSpec) {
     const run = await this.inner.prepareRun(spec);
-    delete run.signingCertificatePem;
+    delete run[this.field];
     return run;
   }
   close() {
     return this.inner.close();
+  }
+}
+
+/** The embedded reference SP, not saying which certificate it has (so nothing can be encrypted for it or verified with it). */
+export class WithoutCertificate extends EmbeddedWithout {
+  constructor() {
+    super('signingCertificatePem', 'reference SP without a declared certificate');
   }
 }
